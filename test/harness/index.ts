@@ -1,0 +1,184 @@
+import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import type {
+	ICredentialType,
+	IDataObject,
+	INode,
+	INodeExecutionData,
+	INodeType,
+	INodeTypes,
+	IRun,
+	IVersionedNodeType,
+	IWorkflowBase,
+	IWorkflowExecuteAdditionalData,
+} from 'n8n-workflow';
+import { createRunExecutionData, NodeHelpers, Workflow } from 'n8n-workflow';
+
+import { CredentialStore, CredentialTypeRegistry, TestCredentialsHelper } from './credentialsHelper';
+
+export { CredentialStore, CredentialTypeRegistry, TestCredentialsHelper } from './credentialsHelper';
+export type { StoredCredential, PreAuthCall } from './credentialsHelper';
+
+/**
+ * Runs one of our nodes through n8n-core's real execution path: WorkflowExecute calls execute(),
+ * n8n-core builds the execution context and its helpers, and httpRequestWithAuthentication goes
+ * through our TestCredentialsHelper (authenticate, preAuthentication on empty/401, OAuth2 refresh).
+ * No HTTP is mocked: requests reach the loopback simulators.
+ */
+
+class NodeTypeRegistry implements INodeTypes {
+	private readonly byName = new Map<string, INodeType>();
+
+	constructor(nodes: Record<string, INodeType>) {
+		for (const [name, node] of Object.entries(nodes)) this.byName.set(name, node);
+	}
+
+	getByName(name: string): INodeType | IVersionedNodeType {
+		const node = this.byName.get(name);
+		if (!node) throw new Error(`unknown node type ${name}`);
+		return node;
+	}
+
+	getByNameAndVersion(name: string): INodeType {
+		return this.getByName(name) as INodeType;
+	}
+
+	getKnownTypes() {
+		return {};
+	}
+}
+
+export interface HarnessOptions {
+	credentialTypes: ICredentialType[];
+	/** Node classes by type name as used in workflows, e.g. `{ 'authbridge.fiskaly': new Fiskaly() }`. */
+	nodeTypes: Record<string, INodeType>;
+	store?: CredentialStore;
+}
+
+export interface RunOptions {
+	/** Node type name registered in the harness. */
+	type: string;
+	parameters: IDataObject;
+	/** Credential type name to stored credential id. */
+	credentials?: Record<string, string>;
+	/** Input items; one empty item by default. */
+	items?: IDataObject[];
+	continueOnFail?: boolean;
+	typeVersion?: number;
+	/** Execution mode, as n8n would pass it. */
+	mode?: 'manual' | 'trigger' | 'cli' | 'webhook' | 'internal';
+}
+
+export interface RunResult {
+	/** Output items of the node's first output. */
+	items: INodeExecutionData[];
+	/** The error that stopped the node (without Continue On Fail). */
+	error?: Error & { description?: string; httpCode?: string | null; context?: IDataObject };
+	run: IRun;
+}
+
+let executionCounter = 0;
+
+export class Harness {
+	readonly store: CredentialStore;
+	readonly registry: CredentialTypeRegistry;
+	readonly credentialsHelper: TestCredentialsHelper;
+	private readonly nodeTypes: NodeTypeRegistry;
+
+	constructor(options: HarnessOptions) {
+		this.store = options.store ?? new CredentialStore();
+		this.registry = new CredentialTypeRegistry(options.credentialTypes);
+		this.credentialsHelper = new TestCredentialsHelper(this.registry, this.store);
+		this.nodeTypes = new NodeTypeRegistry(options.nodeTypes);
+	}
+
+	/** Stores a credential as a user would save it in the editor. */
+	addCredential(id: string, type: string, data: IDataObject, name = `${type} ${id}`): void {
+		this.store.put({ id, name, type, data: data as never });
+	}
+
+	async run(options: RunOptions): Promise<RunResult> {
+		const nodeType = this.nodeTypes.getByNameAndVersion(options.type);
+		const typeVersion = options.typeVersion ?? ([] as number[]).concat(nodeType.description.version).slice(-1)[0];
+		const credentials: INode['credentials'] = {};
+		for (const [type, id] of Object.entries(options.credentials ?? {})) {
+			credentials[type] = { id, name: this.store.get(id).name };
+		}
+		// Defaults applied as the editor would when it saves a node.
+		const parameters =
+			NodeHelpers.getNodeParameters(
+				nodeType.description.properties,
+				options.parameters as never,
+				true,
+				false,
+				{ typeVersion },
+				nodeType.description,
+			) ?? {};
+		const node: INode = {
+			id: 'node-under-test',
+			name: 'Under Test',
+			type: options.type,
+			typeVersion,
+			position: [0, 0],
+			parameters,
+			credentials,
+			continueOnFail: options.continueOnFail,
+			onError: options.continueOnFail ? 'continueRegularOutput' : undefined,
+		};
+		const workflow = new Workflow({
+			id: 'harness',
+			nodes: [node],
+			connections: {},
+			nodeTypes: this.nodeTypes,
+			active: false,
+			settings: {},
+		});
+		this.credentialsHelper.workflow = workflow;
+
+		executionCounter += 1;
+		const workflowData = { id: 'harness', name: 'harness', nodes: [node], connections: {} } as unknown as IWorkflowBase;
+		const mode = options.mode ?? 'manual';
+		const hooks = new ExecutionLifecycleHooks(mode, String(executionCounter), workflowData);
+		let finished: (run: IRun) => void = () => undefined;
+		const done = new Promise<IRun>((resolve) => (finished = resolve));
+		hooks.addHandler('workflowExecuteAfter', (run) => finished(run));
+
+		const additionalData = {
+			credentialsHelper: this.credentialsHelper,
+			hooks,
+			executionId: String(executionCounter),
+			currentNodeExecutionIndex: 0,
+			restApiUrl: 'http://127.0.0.1:5678/rest',
+			instanceBaseUrl: 'http://127.0.0.1:5678/',
+			formBaseUrl: 'http://127.0.0.1:5678/formBaseUrl',
+			formWaitingBaseUrl: 'http://127.0.0.1:5678/formWaitingBaseUrl',
+			formTestBaseUrl: 'http://127.0.0.1:5678/formTestBaseUrl',
+			webhookBaseUrl: 'http://127.0.0.1:5678/webhookBaseUrl',
+			webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhookWaitingBaseUrl',
+			webhookTestBaseUrl: 'http://127.0.0.1:5678/webhookTestBaseUrl',
+			mcpBaseUrl: 'http://127.0.0.1:5678/mcpBaseUrl',
+			mcpTestBaseUrl: 'http://127.0.0.1:5678/mcpTestBaseUrl',
+			variables: {},
+			userId: 'harness-user',
+			logAiEvent: () => undefined,
+			getRunExecutionData: async () => undefined,
+			getRuntimeCredential: async () => undefined,
+			executeWorkflow: async () => {
+				throw new Error('sub-workflows are not available in the harness');
+			},
+		} as unknown as IWorkflowExecuteAdditionalData;
+
+		const input = (options.items ?? [{}]).map((json, index) => ({ json, pairedItem: { item: index } }));
+		const runData = createRunExecutionData({
+			executionData: {
+				nodeExecutionStack: [{ node, data: { main: [input] }, source: null }],
+			},
+		});
+		const execute = new WorkflowExecute(additionalData, mode, runData);
+		await execute.processRunExecutionData(workflow);
+		const run = await done;
+		const taskData = run.data.resultData.runData[node.name]?.[0];
+		const items = taskData?.data?.main?.[0] ?? [];
+		const error = (taskData?.error ?? run.data.resultData.error) as RunResult['error'];
+		return { items, error, run };
+	}
+}
