@@ -1,3 +1,5 @@
+import type { IDataObject } from 'n8n-workflow';
+
 import { Harness } from '../harness';
 import { ReferenceTokenApi } from '../fixtures/ReferenceTokenApi.credentials';
 import { Reference } from '../fixtures/Reference.node';
@@ -8,7 +10,7 @@ import { resetTokenState } from '../../nodes/shared/tokens';
 describe('shared request layer through n8n-core', () => {
 	const sim = new ReferenceSimulator();
 	let harness: Harness;
-	const run = (parameters: Record<string, unknown>, extra: { items?: object[]; continueOnFail?: boolean } = {}) =>
+	const run = (parameters: IDataObject, extra: { items?: object[]; continueOnFail?: boolean } = {}) =>
 		harness.run({ type: 'reference', parameters, credentials: { referenceTokenApi: 'c1' }, ...extra });
 
 	beforeAll(() => sim.start());
