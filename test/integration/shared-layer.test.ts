@@ -10,7 +10,7 @@ import { resetTokenState } from '../../nodes/shared/tokens';
 describe('shared request layer through n8n-core', () => {
 	const sim = new ReferenceSimulator();
 	let harness: Harness;
-	const run = (parameters: IDataObject, extra: { items?: object[]; continueOnFail?: boolean } = {}) =>
+	const run = (parameters: IDataObject, extra: { items?: IDataObject[]; continueOnFail?: boolean } = {}) =>
 		harness.run({ type: 'reference', parameters, credentials: { referenceTokenApi: 'c1' }, ...extra });
 
 	beforeAll(() => sim.start());
