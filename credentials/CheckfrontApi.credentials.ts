@@ -4,9 +4,9 @@ import { HOST_PROPERTY, hostExpression } from '../nodes/Checkfront/host';
 
 /**
  * Checkfront token pair: API key and secret sent as HTTP Basic on every request (server-to-server,
- * private integrations). The host is validated and normalised by the hidden `baseUrl` expression,
- * which the credential test and the HTTP Request node's base URL hint use; the Checkfront node
- * validates the host again in code before each request.
+ * private integrations). The host is validated and normalised by generated expressions (the hidden
+ * `baseUrl`, and the test request's base URL); the Checkfront node validates the host again in code
+ * before each request.
  */
 export class CheckfrontApi implements ICredentialType {
 	name = 'checkfrontApi';
@@ -63,7 +63,7 @@ export class CheckfrontApi implements ICredentialType {
 
 	test: ICredentialTestRequest = {
 		request: {
-			baseURL: '={{$credentials.baseUrl}}',
+			baseURL: hostExpression('/api/3.0', '$credentials'),
 			url: '/ping',
 		},
 	};

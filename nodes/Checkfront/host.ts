@@ -118,12 +118,13 @@ export function isAllowedRedirect(url: URL, configuredIsLoopback: boolean): bool
 }
 
 /**
- * The same validation and normalisation as `normaliseHost`, as an n8n expression over `$self.host`
- * (credential fields cannot call package code). A valid host yields `<origin><suffix>`; anything else
- * yields a URL with an unusable scheme, so n8n sends nothing anywhere and the error names the cause.
+ * The same validation and normalisation as `normaliseHost`, as an n8n expression over the credential's
+ * host (credential fields cannot call package code): `$self` in a credential's own hidden fields,
+ * `$credentials` in its test request. A valid host yields `<origin><suffix>`; anything else yields a
+ * URL with an unusable scheme, so n8n sends nothing anywhere and the error names the cause.
  */
-export function hostExpression(suffix: string): string {
-	const host = 'String($self["host"] || "").trim()';
+export function hostExpression(suffix: string, source: '$self' | '$credentials' = '$self'): string {
+	const host = `String(${source}["host"] || "").trim()`;
 	const normalised =
 		`${host}.toLowerCase()` +
 		`.replace(/^([a-z0-9-]+)$/, "$1.checkfront.com")` +

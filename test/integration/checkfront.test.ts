@@ -368,11 +368,20 @@ describe('credential test (GET /api/3.0/ping with the resolved base URL)', () =>
 	it('resolves the base URL from the host and passes with Basic auth', async () => {
 		const data = await harness.credentialsHelper.getDecrypted({} as never, { id: 'token', name: 'token' }, 'checkfrontApi');
 		expect(data.baseUrl).toBe(`${sim.server.url}/api/3.0`);
+		// n8n resolves the test request with $credentials, as the harness does for authenticate.
 		const test = new CheckfrontApi().test.request;
-		const response = await fetch(`${String(data.baseUrl)}${String(test.url)}`, {
-			headers: { Authorization: `Basic ${Buffer.from(`${String(data.apiKey)}:${String(data.apiSecret)}`).toString('base64')}` },
+		const node = { name: 't', typeVersion: 1, type: 'mock', position: [0, 0], parameters: {} } as never;
+		const baseUrl = harness.credentialsHelper.workflow?.expression.getSimpleParameterValue(node, String(test.baseURL), 'internal', {
+			$credentials: data,
+		} as never);
+		expect(baseUrl).toBe(`${sim.server.url}/api/3.0`);
+		const signed = await harness.credentialsHelper.authenticate(data, 'checkfrontApi', { url: `${String(baseUrl)}${String(test.url)}` }, undefined, node);
+		const auth = signed.auth as { username: string; password: string };
+		const response = await fetch(signed.url, {
+			headers: { Authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}` },
 		});
 		expect(response.status).toBe(200);
+		expect(basicOf(sim.server.requests[0])).toEqual([sim.apiKey, sim.apiSecret]);
 	});
 });
 

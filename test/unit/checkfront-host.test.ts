@@ -54,10 +54,14 @@ const HOSTILE: Array<[string, RegExp]> = [
 ];
 
 /** Resolves an expression the way n8n resolves a credential's hidden field defaults ($self = the credential data). */
-function evaluate(expression: string, host: string): unknown {
+function evaluate(expression: string, host: string, source: '$self' | '$credentials' = '$self'): unknown {
 	const nodeTypes = { getByName: () => undefined, getByNameAndVersion: () => undefined, getKnownTypes: () => ({}) } as unknown as INodeTypes;
 	const workflow = new Workflow({ id: 'w', nodes: [], connections: {}, nodeTypes, active: false, settings: {} });
 	const node = { name: '', typeVersion: 1, type: 'mock', position: [0, 0], parameters: {} } as unknown as INode;
+	if (source === '$credentials') {
+		// How n8n resolves a credential test request: $credentials holds the decrypted data.
+		return workflow.expression.getSimpleParameterValue(node, expression, 'internal', { $credentials: { host } } as never);
+	}
 	const data = { host, url: expression };
 	const resolved = workflow.expression.getComplexParameterValue(node, data as never, 'internal', {} as never, undefined, undefined, data) as {
 		url: unknown;
@@ -93,9 +97,14 @@ describe('Checkfront host validation', () => {
 		expect(evaluate(hostExpression('/oauth/token/'), input)).toBe(`${origin}/oauth/token/`);
 	});
 
-	it.each(HOSTILE)('the credential expression yields an unusable URL for %j', (input) => {
+	it.each(GOOD)('the credential test expression ($credentials) normalises %j alike', (input, origin) => {
+		expect(evaluate(hostExpression('/api/3.0', '$credentials'), input, '$credentials')).toBe(`${origin}/api/3.0`);
+	});
+
+	it.each(HOSTILE)('the credential expressions yield an unusable URL for %j', (input) => {
 		expect(HOST_PATTERN.test(input.trim())).toBe(false);
 		expect(evaluate(hostExpression('/oauth/'), input)).toBe(INVALID_HOST_URL);
+		expect(evaluate(hostExpression('/api/3.0', '$credentials'), input, '$credentials')).toBe(INVALID_HOST_URL);
 	});
 });
 
