@@ -432,6 +432,15 @@ describe('throttling, failures and secrets', () => {
 		expect(retried.at - throttled.at).toBeGreaterThanOrEqual(950);
 	});
 
+	it('a throttled POST is not sent twice, and the error says why', async () => {
+		sim.server.inject({ kind: 'status', status: 503, headers: { 'Retry-After': '1' } }, { times: 1 });
+		const { error } = await run('checkfrontApi', { resource: 'booking', operation: 'addNote', bookingId: 'CFPP-100001', note: 'once' });
+		expect(apiRequests()).toHaveLength(1);
+		expect(sim.notes).toHaveLength(0);
+		expect(error?.message).toBe('Checkfront error 503: answered HTTP 503');
+		expect(error?.description).toMatch(/throttling.*not retried: this call is not safe to send twice/);
+	});
+
 	it.each(AUTHS)('Continue On Fail yields one item per input, errors without secrets (%s)', async (auth) => {
 		const { items, error } = await run(
 			auth,
