@@ -39,6 +39,13 @@ export class CheckfrontOAuth2Api implements ICredentialType {
 			description: 'The consumer secret of that application; sent only to the token URL, as HTTP Basic',
 		},
 		{
+			// Checkfront has no dynamic client registration: the consumer key/secret above are the client.
+			displayName: 'Use Dynamic Client Registration',
+			name: 'useDynamicClientRegistration',
+			type: 'hidden',
+			default: false,
+		},
+		{
 			displayName: 'Grant Type',
 			name: 'grantType',
 			type: 'hidden',

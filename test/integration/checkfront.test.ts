@@ -347,6 +347,7 @@ describe('OAuth2 connect flow with the credential URLs (n8n uses @n8n/client-oau
 		const { data, callback, token } = await connect();
 		expect(data.authUrl).toBe(`${sim.server.url}/oauth/`);
 		expect(data.accessTokenUrl).toBe(`${sim.server.url}/oauth/token/`);
+		expect(data).toMatchObject({ grantType: 'authorizationCode', authentication: 'header', useDynamicClientRegistration: false });
 		expect(callback).toMatch(/^http:\/\/127\.0\.0\.1:5678\/rest\/oauth2-credential\/callback\?code=cf_code_.*&state=xyz$/);
 		const result = await token();
 		expect(result.data).toMatchObject({ token_type: 'bearer', expires_in: 14000 });
