@@ -53,7 +53,9 @@ export type HostResult =
 	| { ok: false; reason: string; message: string };
 
 function refuse(input: string, reason: string): HostResult {
-	const shown = input.length > 80 ? `${input.slice(0, 80)}...` : input;
+	// A user name and password typed into the host must not be echoed into the error.
+	const safe = input.replace(/^([a-z][a-z0-9+.-]*:\/\/)?[^/?#]*@/i, '$1[redacted]@');
+	const shown = safe.length > 80 ? `${safe.slice(0, 80)}...` : safe;
 	return { ok: false, reason, message: `The Checkfront host "${shown}" is not accepted: ${reason}. ${HOST_EXPECTED}.` };
 }
 

@@ -85,6 +85,8 @@ describe('Checkfront host validation', () => {
 		// The message says what is expected, not only what is wrong.
 		expect(result.message).toContain('your-company.checkfront.com');
 		expect(result.message).toContain('http://127.0.0.1:8080');
+		// Userinfo typed into the host is never echoed back.
+		expect(result.message).not.toMatch(/user:pw|acme\.checkfront\.com@/);
 	});
 
 	it('marks loopback origins, and only those', () => {
