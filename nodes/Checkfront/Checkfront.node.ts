@@ -68,13 +68,16 @@ export class Checkfront implements INodeType {
 		// Built on first use inside the item loop, so a refused host becomes one error per item under
 		// Continue On Fail, like any other failure.
 		let api: CheckfrontApi | undefined;
-		const output = await executePerItem(this, async (itemIndex) => {
-			api = api ?? (await checkfrontApi(this));
-			const resource = this.getNodeParameter('resource', itemIndex) as string;
-			const operation = this.getNodeParameter('operation', itemIndex) as string;
-			return await RESOURCES[resource].run(this, api, operation, itemIndex);
-		});
-		if (api) reportHostMoves(this, api);
-		return output;
+		try {
+			return await executePerItem(this, async (itemIndex) => {
+				api = api ?? (await checkfrontApi(this));
+				const resource = this.getNodeParameter('resource', itemIndex) as string;
+				const operation = this.getNodeParameter('operation', itemIndex) as string;
+				return await RESOURCES[resource].run(this, api, operation, itemIndex);
+			});
+		} finally {
+			// Also when an item failed: the user still needs to know the account has moved.
+			if (api) reportHostMoves(this, api);
+		}
 	}
 }
