@@ -246,6 +246,64 @@ export function redactValue(value: unknown, secrets: readonly string[], depth = 
 	return value;
 }
 
+// --- OAuth2 refresh failures ---------------------------------------------------------------------
+
+/** How n8n-core's OAuth2 token refresh failed, when that is what the error is. */
+export interface OAuthRefreshFailure {
+	/** `reconnect`: the grant is dead (expired, rotated away, revoked); `client`: the client id/secret were refused. */
+	kind: 'reconnect' | 'client';
+	/** The OAuth error code from the token endpoint, when known (invalid_grant, ...). */
+	code?: string;
+}
+
+const CLIENT_ERRORS = new Set(['invalid_client', 'unauthorized_client']);
+
+/**
+ * Recognises a failed OAuth2 refresh in whatever shape n8n-core hands it over, for any provider:
+ * - n8n-core 2.x throws a NodeOperationError "The credential ... needs to be reconnected" with
+ *   `failure.cause === 'credential-invalid'` when the token endpoint answers `invalid_grant`;
+ * - n8n-core 1.x (and 2.x for other OAuth errors) lets @n8n/client-oauth2's AuthError through:
+ *   `code: 'EAUTH'`, `body: {error, error_description}`, message = the RFC 6749 boilerplate;
+ * - a token without refresh token: "...no refresh token is available. Please reconnect...".
+ * httpRequestWithAuthentication wraps each in a NodeApiError; the chain is walked through `cause`.
+ */
+export function oauthRefreshFailure(error: unknown): OAuthRefreshFailure | undefined {
+	const seen = new Set<unknown>();
+	const queue: unknown[] = [error];
+	while (queue.length > 0) {
+		const current = queue.shift();
+		if (!isObject(current) || seen.has(current)) continue;
+		seen.add(current);
+		const failure = isObject(current.failure) ? current.failure : undefined;
+		if (failure?.cause === 'credential-invalid') return { kind: 'reconnect', code: 'invalid_grant' };
+		const body = isObject(current.body) ? current.body : undefined;
+		if (current.code === 'EAUTH' && typeof body?.error === 'string') {
+			return { kind: CLIENT_ERRORS.has(body.error) ? 'client' : 'reconnect', code: body.error };
+		}
+		if (typeof current.message === 'string' && /no refresh token is available/i.test(current.message)) {
+			return { kind: 'reconnect' };
+		}
+		queue.push(current.cause, current.lastError, current.reason, current.error);
+	}
+	return undefined;
+}
+
+function oauthRefreshError(node: INode, refresh: OAuthRefreshFailure, context: ErrorContext): NodeApiError {
+	const message =
+		refresh.kind === 'client'
+			? `${context.provider}: the OAuth2 token endpoint refused the client ID and secret${refresh.code ? ` (${refresh.code})` : ''}`
+			: `${context.provider}: the OAuth2 connection has expired or was revoked; reconnect the credential`;
+	const description =
+		refresh.kind === 'client'
+			? 'n8n could not refresh the access token because the client ID / client secret (consumer key / secret) were refused. Check them in the credential, then click Reconnect.'
+			: 'n8n could not refresh the access token: the refresh token has expired, was already used (the provider rotates refresh tokens) or was revoked. Open the credential and click Reconnect (sign in again) to continue.';
+	return new NodeApiError(
+		node,
+		{ provider: context.provider, ...(refresh.code ? { providerCode: refresh.code } : {}) },
+		{ message, description, itemIndex: context.itemIndex, failure: { cause: 'credential-invalid' } },
+	);
+}
+
 // --- Messages ------------------------------------------------------------------------------------
 
 const GENERIC_ADVICE: Record<number, string> = {
@@ -285,6 +343,8 @@ function networkAdvice(code: string, provider: string): string {
  * the Authorization header. Only a redacted summary of the response body travels with it.
  */
 export function toNodeApiError(node: INode, error: unknown, context: ErrorContext): NodeApiError {
+	const refresh = oauthRefreshFailure(error);
+	if (refresh) return oauthRefreshError(node, refresh, context);
 	const failure = extractHttpFailure(error);
 	const detail = parseProviderError(failure.body);
 	const { provider, secrets } = context;

@@ -1,0 +1,121 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { checkfrontList } from '../transport';
+import type { CheckfrontApi } from '../transport';
+
+/** What every resource module hands to the node: its fields and how to run an operation. */
+export interface ResourceModule {
+	operations: INodeProperties;
+	fields: INodeProperties[];
+	run(ctx: IExecuteFunctions, api: CheckfrontApi, operation: string, itemIndex: number): Promise<IDataObject | IDataObject[]>;
+}
+
+/** Shows a field only for the given resource and operations. */
+export function showFor(resource: string, operations: string[]): INodeProperties['displayOptions'] {
+	return { show: { resource: [resource], operation: operations } };
+}
+
+/** The operation selector of one resource. */
+export function operationSelector(
+	resource: string,
+	options: Array<{ name: string; value: string; action: string; description: string }>,
+): INodeProperties {
+	const selector: INodeProperties = {
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: [resource] } },
+		options,
+		default: '',
+	};
+	// The first operation is the default (the lint rule only sees literal defaults).
+	selector.default = options[0].value;
+	return selector;
+}
+
+/** "Return All" and "Limit" for a list operation (paged by the shared limit/page paginator). */
+export function listFields(resource: string, operation = 'getAll'): INodeProperties[] {
+	return [
+		{
+			displayName: 'Return All',
+			name: 'returnAll',
+			type: 'boolean',
+			displayOptions: showFor(resource, [operation]),
+			default: false,
+			description: 'Whether to return all results or only up to a given limit',
+		},
+		{
+			displayName: 'Limit',
+			name: 'limit',
+			type: 'number',
+			displayOptions: { show: { resource: [resource], operation: [operation], returnAll: [false] } },
+			typeOptions: { minValue: 1 },
+			default: 50,
+			description: 'Max number of results to return',
+		},
+	];
+}
+
+/** A required string ID field. */
+export function idField(resource: string, operations: string[], name: string, displayName: string, description: string): INodeProperties {
+	return {
+		displayName,
+		name,
+		type: 'string',
+		required: true,
+		displayOptions: showFor(resource, operations),
+		default: '',
+		description,
+	};
+}
+
+/** Drops empty values from a filters collection, so only what the user set is sent. */
+export function compact(values: IDataObject): IDataObject {
+	const out: IDataObject = {};
+	for (const [key, value] of Object.entries(values)) {
+		if (value === undefined || value === null || value === '') continue;
+		out[key] = value;
+	}
+	return out;
+}
+
+/** Checkfront dates: YYYYMMDD from a date or date-time picker value. */
+export function checkfrontDate(value: unknown): string {
+	const text = String(value ?? '').trim();
+	const match = /^(\d{4})-?(\d{2})-?(\d{2})/.exec(text);
+	return match ? `${match[1]}${match[2]}${match[3]}` : text;
+}
+
+/** Name/value pairs of a fixedCollection as one object. */
+export function pairs(collection: unknown, listName = 'values'): IDataObject {
+	const entries = ((collection as IDataObject | undefined)?.[listName] ?? []) as Array<{ name?: string; value?: unknown }>;
+	const out: IDataObject = {};
+	for (const entry of entries) {
+		if (entry.name) out[entry.name] = entry.value as IDataObject[string];
+	}
+	return out;
+}
+
+/** A "Filters" collection of a list operation. */
+export function filtersField(resource: string, options: INodeProperties[], description?: string): INodeProperties {
+	return {
+		displayName: 'Filters',
+		name: 'filters',
+		type: 'collection',
+		placeholder: 'Add Filter',
+		displayOptions: showFor(resource, ['getAll']),
+		default: {},
+		...(description ? { description } : {}),
+		options,
+	};
+}
+
+/** A resource with just "Get Many" over a keyed list endpoint (events, categories). */
+export function listOnlyResource(resource: string, path: string, key: string, action: string, description: string): ResourceModule {
+	return {
+		operations: operationSelector(resource, [{ name: 'Get Many', value: 'getAll', action, description }]),
+		fields: listFields(resource),
+		run: async (ctx, api, _operation, itemIndex) => await checkfrontList(ctx, api, path, key, itemIndex),
+	};
+}

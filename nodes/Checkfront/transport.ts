@@ -1,0 +1,132 @@
+import { NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-workflow';
+
+import { itemsAt, limitPage } from '../shared/paginate';
+import { apiPaginate, apiRequest } from '../shared/request';
+import type { ProviderApi } from '../shared/request';
+import { isAllowedRedirect, normaliseHost } from './host';
+
+/**
+ * Checkfront's adapter over nodes/shared: which credential, which base URL (validated host), which
+ * secrets to redact, the 301 host-migration policy, and the limit/page list shape.
+ */
+
+export type CheckfrontCredentialType = 'checkfrontApi' | 'checkfrontOAuth2Api';
+
+export const API_PREFIX = '/api/3.0';
+
+export interface HostMove {
+	from: string;
+	to: string;
+}
+
+export interface CheckfrontApi extends ProviderApi {
+	/** Host migrations seen while this API object was in use (301 to bookingplatform.app). */
+	moves: HostMove[];
+}
+
+function oauthSecrets(credentials: IDataObject): string[] {
+	const token = (credentials.oauthTokenData ?? {}) as IDataObject;
+	return [token.access_token, token.refresh_token, credentials.clientSecret].map((value) => String(value ?? ''));
+}
+
+/**
+ * The ProviderApi for the credential chosen in the node. The host is validated here, before any
+ * request is built, so a refused host never receives a secret.
+ */
+export async function checkfrontApi(ctx: IExecuteFunctions): Promise<CheckfrontApi> {
+	const credentialType = ctx.getNodeParameter('authentication', 0) as CheckfrontCredentialType;
+	const credentials = await ctx.getCredentials(credentialType);
+	const host = normaliseHost(credentials.host);
+	if (!host.ok) throw new NodeOperationError(ctx.getNode(), host.message, { level: 'warning' });
+	const moves: HostMove[] = [];
+	const secrets =
+		credentialType === 'checkfrontOAuth2Api' ? oauthSecrets(credentials) : [String(credentials.apiSecret ?? '')];
+	return {
+		provider: 'Checkfront',
+		credentialType,
+		baseUrl: `${host.origin}${API_PREFIX}`,
+		secrets: secrets.filter((secret) => secret !== ''),
+		// n8n-core signs OAuth2 requests by token type; force the header form whatever the token
+		// response says, so the access token never lands in the query string.
+		additionalCredentialOptions: credentialType === 'checkfrontOAuth2Api' ? { oauth2: { tokenType: 'Bearer' } } : undefined,
+		adviceByStatus: {
+			401:
+				credentialType === 'checkfrontOAuth2Api'
+					? 'Checkfront rejected the access token. Open the credential and reconnect it.'
+					: 'Checkfront rejected the API key and secret. Check them under Manage > Developer in Checkfront, and that the host belongs to the same account.',
+			503: 'Checkfront is throttling requests (HTTP 503). Lower the batch size or workflow frequency and try again later.',
+		},
+		allowRedirectTo: (url) => isAllowedRedirect(url, host.loopback),
+		onRedirected: (from, to) => moves.push({ from, to }),
+		moves,
+	};
+}
+
+/** Tells the user, once per execution, that the account answers from a new host. */
+export function reportHostMoves(ctx: IExecuteFunctions, api: CheckfrontApi): void {
+	const move = api.moves[0];
+	if (!move) return;
+	const message = `Checkfront moved this account from ${move.from} to ${move.to}. Requests were followed to the new host; update the Host field of the credential to ${move.to}.`;
+	ctx.logger.warn(message);
+	if (typeof ctx.addExecutionHints === 'function') {
+		ctx.addExecutionHints({ message, type: 'warning', location: 'outputPane' });
+	}
+}
+
+/** Path under /api/3.0; accepts it with or without the prefix and the leading slash. */
+export function apiPath(path: string): string {
+	const trimmed = path.trim();
+	const withSlash = trimmed.startsWith('/') ? trimmed : `/${trimmed}`;
+	return withSlash.startsWith(`${API_PREFIX}/`) ? withSlash.slice(API_PREFIX.length) : withSlash;
+}
+
+/** Percent-encodes one path segment (an id or a booking code a user typed). */
+export function segment(value: unknown): string {
+	return encodeURIComponent(String(value).trim());
+}
+
+export async function checkfrontRequest(
+	ctx: IExecuteFunctions,
+	api: CheckfrontApi,
+	method: IHttpRequestMethods,
+	path: string,
+	itemIndex: number,
+	options: { qs?: IDataObject; body?: IDataObject } = {},
+): Promise<IDataObject> {
+	const response = await apiRequest<IDataObject>(ctx, api, {
+		method,
+		path,
+		qs: options.qs,
+		body: options.body,
+		// Checkfront takes form-urlencoded POST bodies (PHP-style brackets for arrays).
+		bodyType: 'form',
+		itemIndex,
+	});
+	return response.body;
+}
+
+/** A list endpoint: records keyed by id under `key`, pages counted in `request.pages`. */
+export async function checkfrontList(
+	ctx: IExecuteFunctions,
+	api: CheckfrontApi,
+	path: string,
+	key: string,
+	itemIndex: number,
+	qs: IDataObject = {},
+): Promise<IDataObject[]> {
+	const returnAll = ctx.getNodeParameter('returnAll', itemIndex, false) as boolean;
+	const limit = returnAll ? undefined : (ctx.getNodeParameter('limit', itemIndex, 50) as number);
+	const strategy = limitPage({ items: itemsAt(key), pagesPath: 'request.pages' });
+	const all: IDataObject[] = [];
+	for await (const page of apiPaginate(ctx, api, { path, qs, itemIndex }, strategy, { limit })) {
+		for (const record of page) all.push(record);
+	}
+	return all;
+}
+
+/** The one record a "get" returns, under `key` (Checkfront wraps every answer in an envelope). */
+export function unwrap(body: IDataObject, key: string): IDataObject {
+	const record = body[key];
+	return typeof record === 'object' && record !== null && !Array.isArray(record) ? (record as IDataObject) : body;
+}
