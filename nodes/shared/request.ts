@@ -104,6 +104,28 @@ export function buildUrl(baseUrl: string, path: string): string {
 	return url.toString();
 }
 
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * The one sanctioned override of a provider host: a loopback URL (http://127.0.0.1:PORT,
+ * http://localhost:PORT, http://[::1]:PORT, optionally with a path prefix), so simulators and local
+ * proxies can stand in for the provider. Returns the URL without trailing slash, or why it is refused.
+ */
+export function loopbackBaseUrl(value: string): { url: string } | { refused: string } {
+	const refused = {
+		refused: `The Base URL Override accepts only a loopback address (http://127.0.0.1:PORT, http://localhost:PORT or http://[::1]:PORT), for simulators and local proxies; "${value.slice(0, 80)}" is not one. Leave it empty to use the provider's own host.`,
+	};
+	let url: URL;
+	try {
+		url = new URL(value.trim());
+	} catch {
+		return refused;
+	}
+	const plain = url.username === '' && url.password === '' && url.search === '' && url.hash === '';
+	if (!['http:', 'https:'].includes(url.protocol) || !LOOPBACK_HOSTS.has(url.hostname) || !plain) return refused;
+	return { url: `${url.origin}${url.pathname}`.replace(/\/+$/, '') };
+}
+
 /** application/x-www-form-urlencoded with PHP-style brackets for nested values (Checkfront). */
 export function encodeForm(body: IDataObject | IDataObject[], prefix = ''): string {
 	const parts: string[] = [];
