@@ -154,16 +154,47 @@ export async function obtainToken(
 		// Another caller may have finished minting between our check and taking the flight.
 		const again = cachedToken(key, now());
 		if (replaces(again, heldToken)) return again;
-		const minted = await mint();
+		const refusal = refusals.get(key);
+		if (refusal && refusal.until > now()) throw refusal.error;
+		let minted: CachedToken | undefined;
+		let failure: unknown;
+		try {
+			minted = await mint();
+		} catch (error) {
+			failure = error;
+		}
+		if (minted === undefined) {
+			if (isRefusal(failure)) refusals.set(key, { error: failure, until: now() + REFUSAL_MEMORY_MS });
+			// Passed on unchanged: the credential decided what the user reads.
+			throw failure;
+		}
+		refusals.delete(key);
 		rememberToken(key, minted);
 		return minted;
 	});
+}
+
+/**
+ * How long a refused exchange (HTTP 400/401/403: wrong key or secret, disabled key) is remembered.
+ * A run of 1,000 items with a wrong secret then sends the secret once, not once per item; a fixed
+ * credential has another key (the key covers the secret), so it is not held back.
+ */
+export const REFUSAL_MEMORY_MS = 10_000;
+const refusals = new Map<string, { error: NodeApiError; until: number }>();
+
+function isRefusal(error: unknown): error is NodeApiError {
+	return (
+		error instanceof NodeApiError &&
+		error.context[TOKEN_EXCHANGE_ERROR] === true &&
+		['400', '401', '403'].includes(String(error.httpCode))
+	);
 }
 
 /** For tests and benchmarks that need a clean process state. */
 export function resetTokenState(): void {
 	cache.clear();
 	inFlight.clear();
+	refusals.clear();
 }
 
 /**

@@ -122,6 +122,13 @@ describe('fiskaly token lifecycle', () => {
 		expect(visibleText(result)).not.toContain('not-the-secret-987');
 		expect(visibleText(result)).not.toContain(sim.apiKey);
 		expect(sim.server.requestsTo('GET', /\/tss\//)).toHaveLength(0); // no token, no API call
+		// The refusal is remembered briefly: the rejected secret was sent once, not once per item.
+		expect(sim.tokenCalls.map((call) => `${call.grant}:${call.ok}`)).toEqual(['key:false']);
+		// A corrected secret is another credential as far as the memory goes: it works at once.
+		rig.patchStored({ apiSecret: sim.apiSecret });
+		const fixed = await rig.run(getTss, { items: items(3) });
+		expect(fixed.error).toBeUndefined();
+		expect(sim.tokenCalls.map((call) => `${call.grant}:${call.ok}`)).toEqual(['key:false', 'key:true']);
 	});
 
 	it('8 concurrent executions on an expired token: one token call, no request spends a 401', async () => {

@@ -10,6 +10,7 @@ import {
 	freshestToken,
 	obtainToken,
 	refreshExpiredToken,
+	REFUSAL_MEMORY_MS,
 	rememberToken,
 	resetTokenState,
 	tokenExchangeError,
@@ -282,6 +283,25 @@ describe('shared token helpers', () => {
 		expect(minted).toBe(1);
 		expect(freshestToken('k', { accessToken: 'x', accessTokenExpiresAt: '' })).toBe('minted');
 		expect((await obtainToken('k', 'held', mint)).accessToken).toBe('minted'); // plain string still works
+	});
+
+	it('remembers a refusal (400/401/403) for REFUSAL_MEMORY_MS, but not a temporary failure', async () => {
+		let clock = 1_000_000;
+		const now = () => clock;
+		let calls = 0;
+		const refuse = (httpCode: number) => async () => {
+			calls++;
+			throw tokenExchangeError('x', { message: 'no', description: 'd', httpCode });
+		};
+		await expect(obtainToken('r', '', refuse(401), now)).rejects.toThrow('no');
+		await expect(obtainToken('r', '', refuse(401), now)).rejects.toThrow('no');
+		expect(calls).toBe(1);
+		clock += REFUSAL_MEMORY_MS + 1;
+		await expect(obtainToken('r', '', refuse(401), now)).rejects.toThrow('no');
+		expect(calls).toBe(2);
+		await expect(obtainToken('t', '', refuse(503), now)).rejects.toThrow('no');
+		await expect(obtainToken('t', '', refuse(503), now)).rejects.toThrow('no');
+		expect(calls).toBe(4);
 	});
 
 	it('refreshExpiredToken hands n8n-core a copy with the token emptied, only when it has expired', () => {
