@@ -129,7 +129,8 @@ export function fiskalySettings(credentials: ICredentialDataDecryptedObject): Fi
 		baseUrl,
 		tokenUrl: `${baseUrl}${TOKEN_PATH[facts.shape]}`,
 		headers,
-		cacheKey: credentialKey('fiskalyApi', baseUrl, credentials.apiKey, credentials.apiSecret),
+		// The family is part of it: behind one loopback override, several products share a base URL.
+		cacheKey: credentialKey('fiskalyApi', family, baseUrl, credentials.apiKey, credentials.apiSecret),
 		secrets: secretForms([credentials.apiKey, credentials.apiSecret, credentials.accessToken, credentials.refreshToken]),
 	};
 }

@@ -46,6 +46,23 @@ describe("every family's token exchange, executed through n8n-core", () => {
 		expect(read.headers.authorization).toBe(`Bearer ${String(stored.accessToken)}`);
 	});
 
+	it('families sharing a base URL (one loopback override) and key still get a token each, in one process', async () => {
+		const rig = new FiskalyRig(sim, 'signAt');
+		rig.harness.addCredential('es', 'fiskalyApi', { ...rig.stored(), family: 'signEs' });
+		rig.harness.addCredential('dk', 'fiskalyApi', { ...rig.stored(), family: 'dsfinvk' });
+		await rig.run({ resource: 'custom', operation: 'apiCall', method: 'GET', path: '/signature-creation-unit' });
+		for (const [id, parameters] of [
+			['es', { resource: 'esTaxpayer', operation: 'createOrUpdate', content: '{}' }],
+			['dk', { resource: 'custom', operation: 'apiCall', method: 'GET', path: '/cash_registers' }],
+		] as const) {
+			const result = await rig.harness.run({ type: 'fiskaly', parameters, credentials: { fiskalyApi: id } });
+			expect(result.error).toBeUndefined();
+		}
+		expect(sim.tokenCalls.map((call) => call.shape)).toEqual(['flat', 'envelope', 'flat']);
+		const tokens = ['fk', 'es', 'dk'].map((id) => rig.harness.store.read(id).accessToken);
+		expect(new Set(tokens).size).toBe(3);
+	});
+
 	it('SIGN ES refreshes with the content envelope', async () => {
 		const rig = new FiskalyRig(sim, 'signEs');
 		await rig.run({ resource: 'esTaxpayer', operation: 'createOrUpdate', content: '{}' });
