@@ -112,18 +112,21 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
  * proxies can stand in for the provider. Returns the URL without trailing slash, or why it is refused.
  */
 export function loopbackBaseUrl(value: string): { url: string } | { refused: string } {
-	const refused = {
-		refused: `The Base URL Override accepts only a loopback address (http://127.0.0.1:PORT, http://localhost:PORT or http://[::1]:PORT), for simulators and local proxies; "${value.slice(0, 80)}" is not one. Leave it empty to use the provider's own host.`,
-	};
-	let url: URL;
+	let url: URL | undefined;
 	try {
 		url = new URL(value.trim());
 	} catch {
-		return refused;
+		url = undefined;
 	}
-	const plain = url.username === '' && url.password === '' && url.search === '' && url.hash === '';
-	if (!['http:', 'https:'].includes(url.protocol) || !LOOPBACK_HOSTS.has(url.hostname) || !plain) return refused;
-	return { url: `${url.origin}${url.pathname}`.replace(/\/+$/, '') };
+	const plain = url?.username === '' && url.password === '' && url.search === '' && url.hash === '';
+	if (url && ['http:', 'https:'].includes(url.protocol) && LOOPBACK_HOSTS.has(url.hostname) && plain) {
+		return { url: `${url.origin}${url.pathname}`.replace(/\/+$/, '') };
+	}
+	// Only the host is quoted back: the value may carry a password or token in userinfo or query.
+	const given = url ? ` (host "${url.host}")` : '';
+	return {
+		refused: `The Base URL Override accepts only a loopback address (http://127.0.0.1:PORT, http://localhost:PORT or http://[::1]:PORT), for simulators and local proxies; the value given${given} is not one. Leave it empty to use the provider's own host.`,
+	};
 }
 
 /** application/x-www-form-urlencoded with PHP-style brackets for nested values (Checkfront). */

@@ -99,9 +99,12 @@ describe('hosts and the loopback override', () => {
 		'http://127.0.0.1:1/?next=https://evil.example',
 		'ftp://127.0.0.1:21',
 		'not a url',
+		'http://127.0.0.1:1/?token=sup3r-s3cret-value',
+		'http://svc:pa55word-value@localhost:1',
 	])('refuses %s with a message that says what is accepted', (input) => {
 		const checked = loopbackBaseUrl(input);
 		expect('refused' in checked && checked.refused).toMatch(/accepts only a loopback address \(http:\/\/127\.0\.0\.1:PORT/);
+		expect('refused' in checked && checked.refused).not.toMatch(/s3cret|pa55word/);
 		expect(fiskalySettings({ family: 'signDe', baseUrlOverride: input })).toHaveProperty('refused');
 	});
 
