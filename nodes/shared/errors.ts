@@ -1,6 +1,8 @@
 import { NodeApiError } from 'n8n-workflow';
 import type { INode, JsonObject } from 'n8n-workflow';
 
+import { TOKEN_EXCHANGE_ERROR } from './tokens';
+
 /**
  * Turns whatever a failed provider call threw into a NodeApiError that says what went wrong and what
  * to do about it, with every secret of the credential removed. This is the only place that reads
@@ -343,6 +345,8 @@ function networkAdvice(code: string, provider: string): string {
  * the Authorization header. Only a redacted summary of the response body travels with it.
  */
 export function toNodeApiError(node: INode, error: unknown, context: ErrorContext): NodeApiError {
+	const exchange = tokenExchangeFailure(error);
+	if (exchange) return reissue(node, exchange, context);
 	const refresh = oauthRefreshFailure(error);
 	if (refresh) return oauthRefreshError(node, refresh, context);
 	const failure = extractHttpFailure(error);
@@ -392,5 +396,34 @@ export function toNodeApiError(node: INode, error: unknown, context: ErrorContex
 	});
 	// NodeApiError copies a top-level "message" from the body when it can; make sure only ours stays.
 	apiError.message = redactText(message, secrets);
+	return apiError;
+}
+
+/** A credential's token-exchange error (tokens.ts tokenExchangeError), wherever it is wrapped. */
+function tokenExchangeFailure(error: unknown): NodeApiError | undefined {
+	let current: unknown = error;
+	for (let depth = 0; depth < 5 && isObject(current); depth++) {
+		if (current instanceof NodeApiError && current.context?.[TOKEN_EXCHANGE_ERROR] === true) return current;
+		current = current.lastError ?? current.cause;
+	}
+	return undefined;
+}
+
+/** The credential already worded it for the user: keep its words, attach the real node and item. */
+function reissue(node: INode, exchange: NodeApiError, context: ErrorContext): NodeApiError {
+	const message = redactText(exchange.message, context.secrets);
+	const description = redactText(exchange.description ?? '', context.secrets);
+	const httpCode = exchange.httpCode ?? undefined;
+	const apiError = new NodeApiError(
+		node,
+		{ provider: context.provider, ...(httpCode ? { httpCode } : {}) },
+		{
+			message,
+			description: context.note ? `${description} ${context.note}` : description,
+			httpCode,
+			itemIndex: context.itemIndex,
+		},
+	);
+	apiError.message = message;
 	return apiError;
 }

@@ -160,6 +160,28 @@ export function bodyToken(options: {
 	};
 }
 
+/** limit + offset, done when a page comes back short (fiskaly SIGN DE v2: `?limit&offset`, `{data, count}`). */
+export function offsetLimit(options: {
+	items: ItemsOf;
+	limitParam?: string;
+	offsetParam?: string;
+	maxPageSize?: number;
+}): PaginationStrategy {
+	const limitParam = options.limitParam ?? 'limit';
+	const offsetParam = options.offsetParam ?? 'offset';
+	return {
+		maxPageSize: options.maxPageSize ?? 100,
+		first: (pageSize) => ({ qs: { [limitParam]: pageSize, [offsetParam]: 0 } }),
+		read(response, request) {
+			const items = options.items(response.body);
+			const pageSize = Number(request.qs[limitParam]);
+			const full = items.length >= pageSize;
+			const offset = Number(request.qs[offsetParam]) + items.length;
+			return { items, next: full ? { qs: { ...request.qs, [offsetParam]: offset } } : undefined };
+		},
+	};
+}
+
 export interface PaginateOptions {
 	/** Stop after this many items; undefined means all ("Return All"). */
 	limit?: number;

@@ -104,6 +104,31 @@ export function buildUrl(baseUrl: string, path: string): string {
 	return url.toString();
 }
 
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * The one sanctioned override of a provider host: a loopback URL (http://127.0.0.1:PORT,
+ * http://localhost:PORT, http://[::1]:PORT, optionally with a path prefix), so simulators and local
+ * proxies can stand in for the provider. Returns the URL without trailing slash, or why it is refused.
+ */
+export function loopbackBaseUrl(value: string): { url: string } | { refused: string } {
+	let url: URL | undefined;
+	try {
+		url = new URL(value.trim());
+	} catch {
+		url = undefined;
+	}
+	const plain = url?.username === '' && url.password === '' && url.search === '' && url.hash === '';
+	if (url && ['http:', 'https:'].includes(url.protocol) && LOOPBACK_HOSTS.has(url.hostname) && plain) {
+		return { url: `${url.origin}${url.pathname}`.replace(/\/+$/, '') };
+	}
+	// Only the host is quoted back: the value may carry a password or token in userinfo or query.
+	const given = url ? ` (host "${url.host}")` : '';
+	return {
+		refused: `The Base URL Override accepts only a loopback address (http://127.0.0.1:PORT, http://localhost:PORT or http://[::1]:PORT), for simulators and local proxies; the value given${given} is not one. Leave it empty to use the provider's own host.`,
+	};
+}
+
 /** application/x-www-form-urlencoded with PHP-style brackets for nested values (Checkfront). */
 export function encodeForm(body: IDataObject | IDataObject[], prefix = ''): string {
 	const parts: string[] = [];

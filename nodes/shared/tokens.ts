@@ -1,4 +1,6 @@
 import { createHash } from 'crypto';
+import { NodeApiError } from 'n8n-workflow';
+import type { IAdditionalCredentialOptions, ICredentialDataDecryptedObject, INode, JsonObject } from 'n8n-workflow';
 
 /**
  * Token bookkeeping for credentials that exchange a key and secret for a short-lived token in
@@ -107,34 +109,157 @@ export function forgetToken(key: string): void {
 	cache.delete(key);
 }
 
+/** The token an execution holds, with its expiry when the credential stores one. */
+export interface HeldToken {
+	accessToken: string;
+	accessTokenExpiresAt?: string;
+}
+
+function heldOf(held: string | HeldToken): HeldToken {
+	return typeof held === 'string' ? { accessToken: held } : held;
+}
+
+/**
+ * True when the cached token can stand in for the held one: it is a different token and not older
+ * than the held one (judged by expiry, when both are known). An older cached token is not used in
+ * place of a newer one minted elsewhere (another n8n process): the provider may have revoked it.
+ */
+function replaces(cached: CachedToken | undefined, held: HeldToken): cached is CachedToken {
+	if (!cached || cached.accessToken === held.accessToken) return false;
+	const heldExpiry = Date.parse(held.accessTokenExpiresAt ?? '');
+	const cachedExpiry = Date.parse(cached.accessTokenExpiresAt);
+	if (held.accessToken === '' || Number.isNaN(heldExpiry) || Number.isNaN(cachedExpiry)) return true;
+	return cachedExpiry >= heldExpiry;
+}
+
 /**
  * The heart of a preAuthentication: returns a usable token for the credential, minting at most one
  * per process at a time.
  *
- * `heldToken` is the token the caller's execution was using (empty on first use, or the one that
- * just got 401). If a sibling execution already minted a different, unexpired token, that one is
- * returned and nothing is minted. Otherwise `mint` runs once, however many callers wait.
+ * `held` is the token the caller's execution was using (empty on first use, or the one that just
+ * got 401), optionally with its expiry. If a sibling execution already minted a different, unexpired
+ * token that is not older, that one is returned and nothing is minted. Otherwise `mint` runs once,
+ * however many callers wait.
  */
 export async function obtainToken(
 	key: string,
-	heldToken: string,
+	held: string | HeldToken,
 	mint: () => Promise<CachedToken>,
 	now: () => number = Date.now,
 ): Promise<CachedToken> {
+	const heldToken = heldOf(held);
 	const fresher = cachedToken(key, now());
-	if (fresher && fresher.accessToken !== heldToken) return fresher;
+	if (replaces(fresher, heldToken)) return fresher;
 	return await singleFlight(key, async () => {
 		// Another caller may have finished minting between our check and taking the flight.
 		const again = cachedToken(key, now());
-		if (again && again.accessToken !== heldToken) return again;
-		const minted = await mint();
+		if (replaces(again, heldToken)) return again;
+		const refusal = refusals.get(key);
+		if (refusal && refusal.until > now()) throw refusal.error;
+		let minted: CachedToken | undefined;
+		let failure: unknown;
+		try {
+			minted = await mint();
+		} catch (error) {
+			failure = error;
+		}
+		if (minted === undefined) {
+			if (isRefusal(failure)) refusals.set(key, { error: failure, until: now() + REFUSAL_MEMORY_MS });
+			// Passed on unchanged: the credential decided what the user reads.
+			throw failure;
+		}
+		refusals.delete(key);
 		rememberToken(key, minted);
 		return minted;
 	});
+}
+
+/**
+ * How long a refused exchange (HTTP 400/401/403: wrong key or secret, disabled key) is remembered.
+ * A run of 1,000 items with a wrong secret then sends the secret once, not once per item; a fixed
+ * credential has another key (the key covers the secret), so it is not held back.
+ */
+export const REFUSAL_MEMORY_MS = 10_000;
+const refusals = new Map<string, { error: NodeApiError; until: number }>();
+
+function isRefusal(error: unknown): error is NodeApiError {
+	return (
+		error instanceof NodeApiError &&
+		error.context[TOKEN_EXCHANGE_ERROR] === true &&
+		['400', '401', '403'].includes(String(error.httpCode))
+	);
 }
 
 /** For tests and benchmarks that need a clean process state. */
 export function resetTokenState(): void {
 	cache.clear();
 	inFlight.clear();
+	refusals.clear();
+}
+
+/**
+ * For a credential's `authenticate`: the token to send. A token this process minted more recently
+ * than the one the execution read from the store wins (the execution read the store before a
+ * sibling refreshed it), so the request does not spend a 401 on a token already replaced.
+ */
+export function freshestToken(key: string, stored: HeldToken, now: number = Date.now()): string {
+	const cached = cachedToken(key, now);
+	return replaces(cached, stored) ? cached.accessToken : stored.accessToken;
+}
+
+/**
+ * Expiry-aware use of a stored token, for nodes. n8n runs preAuthentication only when the expirable
+ * field is empty or after a 401; it never reads an expiry time. When the node can see that the
+ * stored token has expired, it hands n8n-core a copy of the credential with the token field emptied
+ * (`additionalCredentialOptions.credentialsDecrypted`), so n8n runs preAuthentication (and persists
+ * its result) before the first request instead of sending a dead token. n8n-core then reuses and
+ * updates that same object for every request that gets these options, so the fresh token is minted
+ * once per execution. Returns undefined when the token is not known to be expired.
+ */
+export function refreshExpiredToken(
+	credentials: ICredentialDataDecryptedObject,
+	reference: { id?: string | null; name: string } | undefined,
+	credentialType: string,
+	fields: { token?: string; expiresAt?: string } = {},
+	now: number = Date.now(),
+): IAdditionalCredentialOptions | undefined {
+	const tokenField = fields.token ?? 'accessToken';
+	const expiresAtField = fields.expiresAt ?? 'accessTokenExpiresAt';
+	if (!reference?.id || !credentials[tokenField] || !isExpired(credentials[expiresAtField], now)) return undefined;
+	return {
+		credentialsDecrypted: {
+			id: reference.id,
+			name: reference.name,
+			type: credentialType,
+			data: { ...credentials, [tokenField]: '' },
+		},
+	};
+}
+
+/** Marks an error raised by a credential's token exchange (see tokenExchangeError). */
+export const TOKEN_EXCHANGE_ERROR = 'tokenExchangeError';
+
+/**
+ * The error a preAuthentication throws when no token could be obtained. preAuthentication has no
+ * node, so the error carries a stand-in naming the credential type; the shared request layer
+ * re-issues it for the real node with message and description unchanged (see errors.ts). It has no
+ * `response`, so n8n-core does not take it for a 401 and does not run preAuthentication again. The
+ * caller must have removed every secret from `message` and `description`.
+ */
+export function tokenExchangeError(
+	credentialType: string,
+	detail: { message: string; description: string; httpCode?: number; providerCode?: string },
+): NodeApiError {
+	const node = { id: '', name: credentialType, type: credentialType, typeVersion: 1, position: [0, 0], parameters: {} } as INode;
+	const summary: JsonObject = { [TOKEN_EXCHANGE_ERROR]: true };
+	if (detail.httpCode !== undefined) summary.httpCode = String(detail.httpCode);
+	if (detail.providerCode) summary.providerCode = detail.providerCode;
+	const error = new NodeApiError(node, summary, {
+		message: detail.message,
+		description: detail.description,
+		httpCode: detail.httpCode !== undefined ? String(detail.httpCode) : undefined,
+	});
+	error.message = detail.message;
+	error.context[TOKEN_EXCHANGE_ERROR] = true;
+	return error;
 }
