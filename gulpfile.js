@@ -15,4 +15,9 @@ function copyCodex() {
 	return src('nodes/**/*.node.json').pipe(dest('dist/nodes'));
 }
 
-exports['build:assets'] = series(copyIcons, copyCredentialIcons, copyCodex);
+// The package entry point ships inside dist/, so the tarball holds nothing but dist/, README, LICENSE, package.json.
+function copyEntryPoint() {
+	return src('index.js').pipe(dest('dist'));
+}
+
+exports['build:assets'] = series(copyIcons, copyCredentialIcons, copyCodex, copyEntryPoint);
