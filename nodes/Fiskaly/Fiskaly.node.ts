@@ -1,8 +1,9 @@
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
 import { FISKALY_FAMILIES } from '../../credentials/FiskalyApi.credentials';
 import { executePerItem } from '../shared/execute';
+import { operationSelector } from '../shared/properties';
 import { custom } from './resources/custom';
 import { client, transaction, tss } from './resources/signDe';
 import { esClient, invoice, signer, taxpayer } from './resources/signEs';
@@ -15,20 +16,7 @@ const BY_VALUE = new Map(RESOURCES.map((resource) => [resource.value, resource])
 
 const byName = <T extends { name: string }>(a: T, b: T) => a.name.localeCompare(b.name);
 
-function operationProperty(resource: ResourceDefinition): INodeProperties {
-	const operations = [...resource.operations].sort(byName);
-	const property: INodeProperties = {
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: [resource.value] } },
-		options: operations.map(({ name, value, action, description }) => ({ name, value, action, description })),
-		default: '',
-	};
-	property.default = operations[0].value;
-	return property;
-}
+const operationProperty = (resource: ResourceDefinition) => operationSelector(resource.value, resource.operations);
 
 /**
  * fiskaly: the product family comes from the credential (SIGN DE v2, SIGN ES, the unified API for

@@ -6,6 +6,7 @@ import { fiskalySettings } from '../../credentials/FiskalyApi.credentials';
 import type { FiskalyFamily, FiskalySettings } from '../../credentials/FiskalyApi.credentials';
 import { bodyToken, itemsAt, offsetLimit } from '../shared/paginate';
 import type { PaginationStrategy } from '../shared/paginate';
+import { listFields, showFor, stringField } from '../shared/properties';
 import { apiPaginate, apiRequest } from '../shared/request';
 import type { ProviderApi } from '../shared/request';
 import { refreshExpiredToken } from '../shared/tokens';
@@ -131,7 +132,6 @@ export function getAllOperation(what: string, path: (f: Fiskaly, i: number) => s
 	return { value: 'getAll', name: 'Get Many', action: `Get many ${what}`, description: `List ${what}`, run: async (f, i) => await list(f, i, path(f, i)) };
 }
 
-const show = (resource: string, operations: string[]) => ({ show: { resource: [resource], operation: operations } });
 
 export function textField(
 	resource: string,
@@ -141,34 +141,14 @@ export function textField(
 	description: string,
 	required = true,
 ): INodeProperties {
-	return { displayName, name, type: 'string', default: '', required, description, displayOptions: show(resource, operations) };
+	return stringField(resource, operations, { name, displayName, description, required });
 }
 
 export function jsonField(resource: string, operations: string[], name: string, displayName: string, description: string): INodeProperties {
-	return { displayName, name, type: 'json', default: '{}', description, displayOptions: show(resource, operations) };
+	return { displayName, name, type: 'json', default: '{}', description, displayOptions: showFor(resource, operations) };
 }
 
-export function listFields(resource: string): INodeProperties[] {
-	return [
-		{
-			displayName: 'Return All',
-			name: 'returnAll',
-			type: 'boolean',
-			default: false,
-			description: 'Whether to return all results or only up to a given limit',
-			displayOptions: show(resource, ['getAll']),
-		},
-		{
-			displayName: 'Limit',
-			name: 'limit',
-			type: 'number',
-			typeOptions: { minValue: 1 },
-			default: 50,
-			description: 'Max number of results to return',
-			displayOptions: { show: { resource: [resource], operation: ['getAll'], returnAll: [false] } },
-		},
-	];
-}
+export { listFields };
 
 export function idempotencyField(resource: string, operations: string[]): INodeProperties {
 	return textField(

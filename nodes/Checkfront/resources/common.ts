@@ -1,7 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
+import { listFields, operationSelector, showFor, stringField } from '../../shared/properties';
 import { checkfrontList } from '../transport';
 import type { CheckfrontApi } from '../transport';
+
+export { listFields, operationSelector, showFor };
 
 /** What every resource module hands to the node: its fields and how to run an operation. */
 export interface ResourceModule {
@@ -10,64 +13,9 @@ export interface ResourceModule {
 	run(ctx: IExecuteFunctions, api: CheckfrontApi, operation: string, itemIndex: number): Promise<IDataObject | IDataObject[]>;
 }
 
-/** Shows a field only for the given resource and operations. */
-export function showFor(resource: string, operations: string[]): INodeProperties['displayOptions'] {
-	return { show: { resource: [resource], operation: operations } };
-}
-
-/** The operation selector of one resource. */
-export function operationSelector(
-	resource: string,
-	options: Array<{ name: string; value: string; action: string; description: string }>,
-): INodeProperties {
-	const selector: INodeProperties = {
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: [resource] } },
-		options,
-		default: '',
-	};
-	// The first operation is the default (the lint rule only sees literal defaults).
-	selector.default = options[0].value;
-	return selector;
-}
-
-/** "Return All" and "Limit" for a list operation (paged by the shared limit/page paginator). */
-export function listFields(resource: string, operation = 'getAll'): INodeProperties[] {
-	return [
-		{
-			displayName: 'Return All',
-			name: 'returnAll',
-			type: 'boolean',
-			displayOptions: showFor(resource, [operation]),
-			default: false,
-			description: 'Whether to return all results or only up to a given limit',
-		},
-		{
-			displayName: 'Limit',
-			name: 'limit',
-			type: 'number',
-			displayOptions: { show: { resource: [resource], operation: [operation], returnAll: [false] } },
-			typeOptions: { minValue: 1 },
-			default: 50,
-			description: 'Max number of results to return',
-		},
-	];
-}
-
 /** A required string ID field. */
 export function idField(resource: string, operations: string[], name: string, displayName: string, description: string): INodeProperties {
-	return {
-		displayName,
-		name,
-		type: 'string',
-		required: true,
-		displayOptions: showFor(resource, operations),
-		default: '',
-		description,
-	};
+	return stringField(resource, operations, { name, displayName, description });
 }
 
 /** Drops empty values from a filters collection, so only what the user set is sent. */
