@@ -106,6 +106,13 @@ export class FiskalySimulator {
 		for (const [token, issued] of this.tokens) if (issued.kind === 'access') this.tokens.delete(token);
 	}
 
+	/** Expires every access token just before the n-th API request (not token calls) from now (1 = the next one). */
+	expireAccessTokensOnRequest(n: number): void {
+		this.expireOnApiRequest = n;
+	}
+
+	private expireOnApiRequest?: number;
+
 	revokeRefreshTokens(): void {
 		for (const [token, issued] of this.tokens) if (issued.kind === 'refresh') this.tokens.delete(token);
 	}
@@ -220,6 +227,10 @@ export class FiskalySimulator {
 	/** Bearer check (and, for the unified API, X-Api-Version and X-Idempotency-Key). */
 	private guard(shape: Shape, next: (request: RecordedRequest, params: Record<string, string>) => Reply) {
 		return (request: RecordedRequest, params: Record<string, string>): Reply => {
+			if (this.expireOnApiRequest !== undefined && --this.expireOnApiRequest === 0) {
+				this.expireOnApiRequest = undefined;
+				this.expireAccessTokens();
+			}
 			const issued = this.tokens.get(bearerOf(request) ?? '');
 			if (!issued || issued.kind !== 'access' || issued.expiresAt <= this.now()) {
 				this.rejected.add(request);

@@ -1,0 +1,436 @@
+// The real package (built dist/, packed once with npm pack) inside real n8n, for each n8n line
+// (E2E_LINES=1,2; default all), against the provider simulators running in this jest process on 127.0.0.1.
+// One n8n instance (user folder + SQLite DB) per line, one server start per line; everything else is CLI:
+//   1. startup: the package loads with no error/warning; /types/*.json list exactly our nodes and credentials
+//   2. Checkfront OAuth2 connect flow through n8n's REST API (authorize URL -> simulator -> callback)
+//   3. fiskaly: every family's token exchange, persisted tokens, reuse across processes, refresh on 401,
+//      an expired token replaced before use, a rejected key reported without secrets
+//   4. Checkfront token pair: ping + bookings with HTTP Basic
+//   5. Checkfront OAuth2 workflow run, then access token expired -> refresh, rotated refresh token persisted
+//   6. every credential type of the package was used by an executed workflow
+// Needs `npm run build` first (the test refuses a stale dist/).
+import * as fs from 'fs';
+import * as path from 'path';
+import { basicOf, bearerOf } from '../simulators/framework';
+import { CheckfrontSimulator } from '../simulators/checkfront';
+import { FiskalySimulator } from '../simulators/fiskaly';
+import { ensureInstalled, N8nLine, selectedLines } from './lib/lines';
+import { N8nInstance, N8nRun, N8nServer, nodeOutput, outboundAttempts, packageProblems } from './lib/n8nInstance';
+import { N8nRest } from './lib/n8nRest';
+import { stopAll } from './lib/proc';
+import { declaredCredentialTypes, declaredNodeTypes, packRealPackage, readPackageJson } from './lib/realPackage';
+
+const INSTALL_TIMEOUT = 45 * 60 * 1000;
+const PKG = readPackageJson().name;
+const FISKALY = `${PKG}.fiskaly`;
+const CHECKFRONT = `${PKG}.checkfront`;
+
+let tarball: string;
+const timings: Record<string, Record<string, number>> = {};
+
+beforeAll(async () => {
+  tarball = await packRealPackage();
+}, 180_000);
+
+afterAll(async () => {
+  await stopAll();
+  if (tarball) fs.rmSync(path.dirname(tarball), { recursive: true, force: true });
+  // eslint-disable-next-line no-console
+  console.log(`e2e provider timings (ms):\n${JSON.stringify(timings, null, 2)}`);
+});
+
+// --- workflows ---------------------------------------------------------------------------------------
+
+interface Workflow {
+  id: string;
+  name: string;
+  active: boolean;
+  settings: object;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  nodes: any[];
+  connections: Record<string, unknown>;
+}
+
+const manualTrigger = { id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
+
+/** A Manual Trigger followed by `nodes` in a chain. */
+function chain(id: string, name: string, nodes: Array<{ name: string; type: string; parameters: object; credentials?: object }>): Workflow {
+  const connections: Record<string, unknown> = {};
+  let previous = manualTrigger.name;
+  for (const node of nodes) {
+    connections[previous] = { main: [[{ node: node.name, type: 'main', index: 0 }]] };
+    previous = node.name;
+  }
+  return {
+    id,
+    name,
+    active: false,
+    settings: {},
+    nodes: [manualTrigger, ...nodes.map((n, i) => ({ id: `n${i}`, typeVersion: 1, position: [200 * (i + 1), 0], ...n }))],
+    connections,
+  };
+}
+
+/** fiskaly families: [family, API path the node calls, token path, token shape]. */
+const FAMILIES = [
+  ['signDe', '/tss', '/api/v2/auth', 'flat'],
+  ['signAt', '/signature-creation-unit', '/api/v1/auth', 'flat'],
+  ['dsfinvk', '/cash_registers', '/api/v1/auth', 'flat'],
+  ['eReceipt', '/receipts', '/api/v1/auth', 'flat'],
+  ['management', '/organizations', '/api/v0/auth', 'flat'],
+  ['signEs', '/taxpayer', '/api/v1/auth', 'envelope'],
+  ['unified', '/systems', '/tokens', 'unified'],
+] as const;
+const fiskalyCredId = (i: number) => `e2eFiskalyCred0${i}`;
+const FISKALY_BAD_CRED = 'e2eFiskalyCredBd';
+const BAD_SECRET = 'WRONG-secret-e2e-4242';
+const CF_TOKEN_CRED = 'e2eCheckfrontTok';
+
+const fiskalyWorkflow = chain(
+  'e2eFiskalyFamily',
+  'e2e fiskaly families',
+  FAMILIES.map(([family, apiPath], i) => ({
+    name: `fiskaly ${family}`,
+    type: FISKALY,
+    parameters:
+      family === 'signEs'
+        ? { resource: 'esTaxpayer', operation: 'createOrUpdate', content: '{"territory":"SPAIN_OTHER"}' }
+        : { resource: 'custom', operation: 'apiCall', method: 'GET', path: apiPath },
+    credentials: { fiskalyApi: { id: fiskalyCredId(i), name: `fiskaly ${family}` } },
+  })),
+);
+
+const fiskalyBadWorkflow = chain('e2eFiskalyBadKey', 'e2e fiskaly rejected key', [
+  { name: 'fiskaly', type: FISKALY, parameters: { resource: 'tss', operation: 'getAll' }, credentials: { fiskalyApi: { id: FISKALY_BAD_CRED, name: 'fiskaly bad key' } } },
+]);
+
+function checkfrontWorkflow(id: string, credentialType: 'checkfrontApi' | 'checkfrontOAuth2Api', credential: { id: string; name: string }): Workflow {
+  const credentials = { [credentialType]: credential };
+  return chain(id, `e2e checkfront ${credentialType}`, [
+    { name: 'Ping', type: CHECKFRONT, parameters: { authentication: credentialType, resource: 'account', operation: 'ping' }, credentials },
+    {
+      name: 'Bookings',
+      type: CHECKFRONT,
+      parameters: { authentication: credentialType, resource: 'booking', operation: 'getAll', returnAll: false, limit: 5 },
+      credentials,
+    },
+  ]);
+}
+const checkfrontTokenWorkflow = checkfrontWorkflow('e2eCfTokenPair01', 'checkfrontApi', { id: CF_TOKEN_CRED, name: 'checkfront token pair' });
+const CF_OAUTH_WORKFLOW_ID = 'e2eCfOAuth2Flow1';
+
+// --- the suite -----------------------------------------------------------------------------------------
+
+describe.each(selectedLines().map((l) => [`${l.id} (n8n ${l.version})`, l] as const))('n8n line %s', (label, initialLine) => {
+  let line: N8nLine = initialLine;
+  let n8n: N8nInstance;
+  let server: N8nServer | undefined;
+  let rest: N8nRest;
+  const fiskaly = new FiskalySimulator({ tssCount: 2 });
+  const checkfront = new CheckfrontSimulator();
+  let fiskalyUrl: string;
+  let checkfrontUrl: string;
+  /** Credential types of every workflow that executed successfully. */
+  const usedCredentialTypes = new Set<string>();
+  const workflows = new Map<string, Workflow>();
+  const t = (timings[label] ??= {});
+
+  async function timed<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    const t0 = Date.now();
+    try {
+      return await fn();
+    } finally {
+      t[what] = Date.now() - t0;
+    }
+  }
+
+  async function importWorkflows(list: Workflow[]): Promise<void> {
+    for (const wf of list) workflows.set(wf.id, wf);
+    await n8n.importWorkflow(list);
+  }
+
+  /** Executes a workflow (throws on failure) and records the credential types it used. */
+  async function execute(id: string, what: string): Promise<N8nRun> {
+    const run = await timed(what, () => n8n.execute(id));
+    for (const node of workflows.get(id)?.nodes ?? []) for (const type of Object.keys(node.credentials ?? {})) usedCredentialTypes.add(type);
+    return run;
+  }
+
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  async function stored(): Promise<Record<string, any>> {
+    const all = await timed('export:credentials', () => n8n.exportCredentials());
+    return Object.fromEntries(all.map((c) => [c.id, c]));
+  }
+
+  function clearSimulators(): void {
+    fiskaly.tokenCalls.length = 0;
+    fiskaly.server.clearLog();
+    checkfront.server.clearLog();
+  }
+
+  beforeAll(async () => {
+    line = ensureInstalled(initialLine);
+    fiskalyUrl = await fiskaly.start();
+    checkfrontUrl = await checkfront.start();
+    n8n = await N8nInstance.create({ line, packageTarball: tarball });
+  }, INSTALL_TIMEOUT);
+
+  afterAll(async () => {
+    await server?.stop();
+    await n8n?.dispose();
+    await fiskaly.stop();
+    await checkfront.stop();
+  });
+
+  test('startup: the package loads cleanly and /types lists exactly its nodes and credentials', async () => {
+    server = await timed('n8n start until REST ready', () => n8n.startServer());
+    rest = new N8nRest(server.baseUrl);
+    await rest.setupOwner();
+    expect(packageProblems(server.startupLog, PKG)).toEqual([]);
+    expect(outboundAttempts(server.startupLog)).toEqual([]);
+
+    // ours = every type n8n attributes to the package (by node type prefix; credentials by icon path or supported nodes)
+    const refersToPackage = (value: unknown) => JSON.stringify(value ?? null).includes(`${PKG}/`) || JSON.stringify(value ?? null).includes(`"${PKG}.`);
+    const nodeTypes = (await rest.nodeTypes()).filter((n) => String(n.name).startsWith(`${PKG}.`));
+    expect([...new Set(nodeTypes.map((n) => n.name as string))].sort()).toEqual(declaredNodeTypes());
+    expect(declaredNodeTypes()).toEqual([CHECKFRONT, `${CHECKFRONT}Tool`, FISKALY, `${FISKALY}Tool`]);
+
+    const credentialTypes = (await rest.credentialTypes()).filter(
+      (c) => declaredCredentialTypes().includes(c.name) || refersToPackage(c.iconUrl) || refersToPackage(c.supportedNodes),
+    );
+    expect(credentialTypes.map((c) => c.name as string).sort()).toEqual(declaredCredentialTypes());
+    for (const c of credentialTypes) expect({ name: c.name, supportedNodes: c.supportedNodes }).toEqual({ name: c.name, supportedNodes: [expect.stringMatching(new RegExp(`^${PKG}\\.`))] });
+
+    // the icons n8n will show for them are served
+    const icons = [...nodeTypes, ...credentialTypes].flatMap((x) => (typeof x.iconUrl === 'string' ? [x.iconUrl] : Object.values(x.iconUrl ?? {})) as string[]);
+    expect(icons.length).toBeGreaterThanOrEqual(nodeTypes.length + credentialTypes.length);
+    for (const icon of new Set(icons)) {
+      const r = await rest.request('GET', `/${icon}`);
+      expect({ icon, status: r.status, svg: r.text.includes('<svg') }).toEqual({ icon, status: 200, svg: true });
+    }
+    expect(declaredCredentialTypes()).toEqual(['checkfrontApi', 'checkfrontOAuth2Api', 'fiskalyApi']);
+  });
+
+  let oauthCredentialId: string;
+  let connectedTokens: { access_token: string; refresh_token: string };
+
+  test('checkfrontOAuth2Api: the connect flow through n8n stores the token pair', async () => {
+    if (!server) throw new Error('server did not start');
+    clearSimulators();
+    const cred = await rest.createCredential('checkfront oauth2', 'checkfrontOAuth2Api', {
+      host: checkfrontUrl,
+      clientId: checkfront.clientId,
+      clientSecret: checkfront.clientSecret,
+    });
+    oauthCredentialId = cred.id;
+    const { authUrl, callbackUrl } = await timed('OAuth2 connect flow', () => rest.connectOAuth2(cred.id));
+    const auth = new URL(authUrl);
+    expect(`${auth.origin}${auth.pathname}`).toBe(`${checkfrontUrl}/oauth/`);
+    expect(auth.searchParams.get('client_id')).toBe(checkfront.clientId);
+    expect(auth.searchParams.get('redirect_uri')).toBe(`${server.baseUrl}/rest/oauth2-credential/callback`);
+    expect(new URL(callbackUrl).searchParams.get('code')).toMatch(/^cf_code/);
+
+    // n8n exchanged the code at the simulator: consumer key/secret as HTTP Basic, nothing in the body
+    const tokenCalls = checkfront.server.requestsTo('POST', /^\/oauth\/token\/?$/);
+    expect(tokenCalls).toHaveLength(1);
+    expect(basicOf(tokenCalls[0])).toEqual([checkfront.clientId, checkfront.clientSecret]);
+    expect(tokenCalls[0].body).toMatchObject({ grant_type: 'authorization_code' });
+    expect((tokenCalls[0].body as Record<string, string>).client_secret).toBeUndefined();
+
+    await timed('server stop', () => server!.stop());
+    expect(packageProblems(server.log(), PKG)).toEqual([]);
+    server = undefined;
+
+    const persisted = (await stored())[oauthCredentialId];
+    expect(persisted.type).toBe('checkfrontOAuth2Api');
+    const tokenData = persisted.data.oauthTokenData;
+    expect(tokenData).toMatchObject({ access_token: expect.stringMatching(/^cf_at/), refresh_token: expect.stringMatching(/^cf_rt/) });
+    expect(checkfront.accessTokens.has(tokenData.access_token)).toBe(true);
+    expect(checkfront.refreshTokens.get(tokenData.refresh_token)?.live).toBe(true);
+    connectedTokens = tokenData;
+  });
+
+  test('fiskaly: every family exchanges its key, persists tokens and expiries, reuses them from a new process', async () => {
+    const credentials: object[] = FAMILIES.map(([family], i) => ({
+      id: fiskalyCredId(i),
+      name: `fiskaly ${family}`,
+      type: 'fiskalyApi',
+      data: { family, environment: 'test', apiKey: fiskaly.apiKey, apiSecret: fiskaly.apiSecret, baseUrlOverride: fiskalyUrl, accessToken: '' },
+    }));
+    credentials.push({
+      id: FISKALY_BAD_CRED,
+      name: 'fiskaly bad key',
+      type: 'fiskalyApi',
+      data: { family: 'signDe', environment: 'test', apiKey: fiskaly.apiKey, apiSecret: BAD_SECRET, baseUrlOverride: fiskalyUrl, accessToken: '' },
+    });
+    credentials.push({
+      id: CF_TOKEN_CRED,
+      name: 'checkfront token pair',
+      type: 'checkfrontApi',
+      data: { host: checkfrontUrl, apiKey: checkfront.apiKey, apiSecret: checkfront.apiSecret },
+    });
+    await timed('import:credentials', () => n8n.importCredentials(credentials));
+    await timed('import:workflow', () => importWorkflows([fiskalyWorkflow, fiskalyBadWorkflow, checkfrontTokenWorkflow]));
+
+    clearSimulators();
+    const run = await execute(fiskalyWorkflow.id, 'fiskaly: first run');
+    expect(fiskaly.tokenCalls).toHaveLength(FAMILIES.length);
+    for (const [family, apiPath, tokenPath, shape] of FAMILIES) {
+      expect({ family, exchanged: fiskaly.server.requestsTo('POST', tokenPath).length > 0 }).toEqual({ family, exchanged: true });
+      expect({ family, ok: fiskaly.tokenCalls.some((c) => c.shape === shape && c.grant === 'key' && c.ok) }).toEqual({ family, ok: true });
+      expect({ family, output: nodeOutput(run, `fiskaly ${family}`).length }).toEqual({ family, output: 1 });
+      if (family !== 'signEs') expect(fiskaly.server.requests.some((r) => r.method === 'GET' && r.path.endsWith(apiPath))).toBe(true);
+    }
+    expect(nodeOutput(run, 'fiskaly signDe')[0].data.map((t: { _id: string }) => t._id)).toEqual([...fiskaly.tss.keys()]);
+    expect(nodeOutput(run, 'fiskaly signEs')[0]).toMatchObject({ content: { territory: 'SPAIN_OTHER' } });
+    expect(fiskaly.unauthorisedApiCalls()).toBe(0);
+
+    const persisted = await stored();
+    FAMILIES.forEach(([family], i) => {
+      const data = persisted[fiskalyCredId(i)].data;
+      const apiCalls = fiskaly.server.requests.filter((r) => !['/api/v2/auth', '/api/v1/auth', '/api/v0/auth', '/tokens'].includes(r.path));
+      expect({ family, tokenUsed: apiCalls.some((r) => bearerOf(r) === data.accessToken) }).toEqual({ family, tokenUsed: true });
+      expect(data.accessToken).toMatch(/^fsk_at_/);
+      expect(Date.parse(data.accessTokenExpiresAt)).toBeGreaterThan(Date.now() + 23 * 3600e3);
+      if (family === 'unified') {
+        expect(data.refreshToken).toBe(''); // the unified API issues no refresh token
+      } else {
+        expect(data.refreshToken).toMatch(/^fsk_rt_/);
+        expect(Date.parse(data.refreshTokenExpiresAt)).toBeGreaterThan(Date.now() + 47 * 3600e3);
+      }
+    });
+
+    clearSimulators();
+    const again = await execute(fiskalyWorkflow.id, 'fiskaly: second run (reuse)');
+    expect(fiskaly.tokenCalls).toHaveLength(0);
+    expect(fiskaly.server.requests.length).toBeGreaterThanOrEqual(FAMILIES.length);
+    expect(nodeOutput(again, 'fiskaly signDe')[0].data).toHaveLength(2);
+    const reused = fiskaly.server.requests.map((r) => bearerOf(r));
+    FAMILIES.forEach((_f, i) => expect(reused).toContain(persisted[fiskalyCredId(i)].data.accessToken));
+  });
+
+  test('fiskaly: a 401 mid-run leads to a refresh and the new token is persisted', async () => {
+    const before = await stored();
+    // fiskaly drops every access token when the 2nd API call arrives (node "fiskaly signAt"): signDe has
+    // already succeeded; every later node meets a 401 with a token whose stored expiry still lies ahead
+    fiskaly.expireAccessTokensOnRequest(2);
+    clearSimulators();
+    await execute(fiskalyWorkflow.id, 'fiskaly: run with a 401 mid-run');
+    const grants = fiskaly.tokenCalls.map((c) => `${c.shape}:${c.grant}:${c.ok}`).sort();
+    // four flat families and SIGN ES refresh with their refresh token; the unified API has none and exchanges its key
+    expect(grants).toEqual([...Array(4).fill('flat:refresh:true'), 'envelope:refresh:true', 'unified:key:true'].sort());
+    expect(fiskaly.unauthorisedApiCalls()).toBe(FAMILIES.length - 1);
+
+    const after = await stored();
+    const bearers = fiskaly.server.requests.map((r) => bearerOf(r));
+    FAMILIES.forEach(([family], i) => {
+      const old = before[fiskalyCredId(i)].data;
+      const now = after[fiskalyCredId(i)].data;
+      if (family === 'signDe') {
+        expect(now.accessToken).toBe(old.accessToken); // ran before the 401s: nothing to refresh
+        return;
+      }
+      expect({ family, changed: now.accessToken !== old.accessToken, usedAfter401: bearers.includes(now.accessToken) }).toEqual({
+        family,
+        changed: true,
+        usedAfter401: true,
+      });
+      if (family !== 'unified') expect({ family, rotated: now.refreshToken !== old.refreshToken }).toEqual({ family, rotated: true });
+    });
+  });
+
+  test('fiskaly: a stored token known to be expired is replaced before use (no 401)', async () => {
+    const fk0 = (await stored())[fiskalyCredId(0)];
+    await timed('import:credentials (expired)', () =>
+      n8n.importCredentials([{ id: fk0.id, name: fk0.name, type: fk0.type, data: { ...fk0.data, accessTokenExpiresAt: '2020-01-01T00:00:00.000Z' } }]),
+    );
+    fiskaly.expireAccessTokens();
+    clearSimulators();
+    await execute(fiskalyWorkflow.id, 'fiskaly: run with an expired stored token');
+    const deRequests = fiskaly.server.requests.filter((r) => r.path.startsWith('/api/v2')).map((r) => `${r.method} ${r.path}`);
+    expect(deRequests).toEqual(['POST /api/v2/auth', 'GET /api/v2/tss']);
+    const now = (await stored())[fiskalyCredId(0)].data;
+    expect(Date.parse(now.accessTokenExpiresAt)).toBeGreaterThan(Date.now());
+    expect(now.accessToken).not.toBe(fk0.data.accessToken);
+  });
+
+  test('fiskaly: a rejected key names the cause, with no secret in the output', async () => {
+    clearSimulators();
+    const r = await timed('fiskaly: rejected key run', () => n8n.executeRaw(fiskalyBadWorkflow.id));
+    expect(r.ok).toBe(false);
+    const output = r.cli.stdout + r.cli.stderr;
+    expect(output).toMatch(/fiskaly rejected the API key or secret: invalid key or secret/);
+    expect(output).not.toContain(BAD_SECRET);
+    expect(output).not.toContain(fiskaly.apiKey);
+    expect(output).not.toContain(fiskaly.apiSecret);
+    expect(fiskaly.tokenCalls.map((c) => c.ok)).not.toContain(true);
+    expect(fiskaly.tokenCalls.length).toBeGreaterThan(0);
+  });
+
+  test('checkfrontApi: ping and bookings with HTTP Basic', async () => {
+    clearSimulators();
+    const run = await execute(checkfrontTokenWorkflow.id, 'checkfront token pair run');
+    expect(nodeOutput(run, 'Ping')[0]).toMatchObject({ pong: { provider: 'Token' } });
+    const bookings = nodeOutput(run, 'Bookings');
+    expect(bookings).toHaveLength(5);
+    expect(bookings.map((b) => b.code)).toEqual(checkfront.bookings.slice(0, 5).map((b) => b.code));
+    const api = checkfront.server.requests.filter((r) => r.path.startsWith('/api/3.0/'));
+    expect(api.map((r) => r.path)).toEqual(['/api/3.0/ping', '/api/3.0/booking/index']);
+    for (const r of api) expect(basicOf(r)).toEqual([checkfront.apiKey, checkfront.apiSecret]);
+  });
+
+  test('checkfrontOAuth2Api: a workflow runs with the connected tokens; an expired token is refreshed and the rotated pair persisted', async () => {
+    expect(oauthCredentialId).toBeTruthy();
+    await timed('import:workflow (oauth2)', () =>
+      importWorkflows([checkfrontWorkflow(CF_OAUTH_WORKFLOW_ID, 'checkfrontOAuth2Api', { id: oauthCredentialId, name: 'checkfront oauth2' })]),
+    );
+    clearSimulators();
+    const run = await execute(CF_OAUTH_WORKFLOW_ID, 'checkfront oauth2 run');
+    expect(nodeOutput(run, 'Ping')[0]).toMatchObject({ pong: { provider: 'OAuth2' } });
+    expect(nodeOutput(run, 'Bookings')).toHaveLength(5);
+    const api = checkfront.server.requests.filter((r) => r.path.startsWith('/api/3.0/'));
+    expect(api).toHaveLength(2);
+    for (const r of api) expect(bearerOf(r)).toBe(connectedTokens.access_token);
+    expect(checkfront.server.requestsTo('POST', /^\/oauth\/token\/?$/)).toHaveLength(0);
+
+    checkfront.expireAccessTokens();
+    clearSimulators();
+    const refreshed = await execute(CF_OAUTH_WORKFLOW_ID, 'checkfront oauth2 run after expiry');
+    expect(nodeOutput(refreshed, 'Bookings')).toHaveLength(5);
+    const refreshes = checkfront.refreshRequests();
+    expect(refreshes).toHaveLength(1);
+    expect(refreshes[0].body).toMatchObject({ grant_type: 'refresh_token', refresh_token: connectedTokens.refresh_token });
+    expect(basicOf(refreshes[0])).toEqual([checkfront.clientId, checkfront.clientSecret]);
+
+    const tokenData = (await stored())[oauthCredentialId].data.oauthTokenData;
+    expect(tokenData.refresh_token).toMatch(/^cf_rt/);
+    expect(tokenData.refresh_token).not.toBe(connectedTokens.refresh_token);
+    expect(tokenData.access_token).not.toBe(connectedTokens.access_token);
+    expect(checkfront.refreshTokens.get(tokenData.refresh_token)?.live).toBe(true);
+    // the last successful API calls used the new access token
+    const lastApi = checkfront.server.requests.filter((r) => r.path.startsWith('/api/3.0/')).pop()!;
+    expect(bearerOf(lastApi)).toBe(tokenData.access_token);
+
+    // the old refresh token is dead at the simulator
+    expect(checkfront.refreshTokens.get(connectedTokens.refresh_token)?.live).toBe(false);
+    const reuse = await fetch(`${checkfrontUrl}/oauth/token/`, {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${Buffer.from(`${checkfront.clientId}:${checkfront.clientSecret}`).toString('base64')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: connectedTokens.refresh_token }).toString(),
+    });
+    expect(reuse.status).toBe(400);
+    expect(await reuse.json()).toMatchObject({ error: 'invalid_grant' });
+  });
+
+  test('every credential type of the package was used by an executed workflow; no process logged a package problem', () => {
+    expect([...usedCredentialTypes].sort()).toEqual(declaredCredentialTypes());
+    // the rejected-key run fails on purpose (its error names the package's node): every other process must be clean
+    for (const { args, result } of n8n.cliLog.filter((c) => !c.args.includes(`--id=${fiskalyBadWorkflow.id}`))) {
+      const log = result.stdout + result.stderr;
+      expect({ args: args[0], problems: packageProblems(log, PKG), outbound: outboundAttempts(log) }).toEqual({ args: args[0], problems: [], outbound: [] });
+    }
+  });
+});
