@@ -305,6 +305,10 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
 		})());
 
 	try {
+		// the editor port first: a taken DEMO_PORT fails before anything is set up
+		let port = opts.port;
+		if (port === undefined) port = (await portIsFree(PREFERRED_PORTS.n8n)) ? PREFERRED_PORTS.n8n : undefined;
+		else if (!(await portIsFree(port))) throw new Error(`port ${port} on 127.0.0.1 is in use (DEMO_PORT)`);
 		const urls: DemoUrls = {
 			fiskaly: await startOn(fiskaly.server, PREFERRED_PORTS.fiskaly),
 			checkfront: await startOn(checkfront.server, PREFERRED_PORTS.checkfront),
@@ -318,9 +322,6 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
 		await n8n.importWorkflow(workflows);
 		log('imported 3 demo credentials and 2 workflows');
 
-		let port = opts.port;
-		if (port === undefined) port = (await portIsFree(PREFERRED_PORTS.n8n)) ? PREFERRED_PORTS.n8n : undefined;
-		else if (!(await portIsFree(port))) throw new Error(`port ${port} on 127.0.0.1 is in use (DEMO_PORT)`);
 		log('starting n8n ...');
 		server = await n8n.startServer(180_000, { port });
 
