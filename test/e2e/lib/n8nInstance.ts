@@ -223,10 +223,13 @@ export class N8nInstance {
     }
   }
 
-  /** `n8n start` on a free loopback port; resolves once the REST API answers (see the probe). */
-  async startServer(timeoutMs = 180_000): Promise<N8nServer> {
+  /**
+   * `n8n start` on a free loopback port (or `opts.port`, e.g. the demo's preferred 5678); resolves once the
+   * REST API answers (see the probe).
+   */
+  async startServer(timeoutMs = 180_000, opts: { port?: number } = {}): Promise<N8nServer> {
     const t0 = Date.now();
-    const port = await freePort();
+    const port = opts.port ?? (await freePort());
     const baseUrl = `http://127.0.0.1:${port}`;
     const env = await this.env({
       N8N_PORT: String(port),
