@@ -175,11 +175,15 @@ function writeJson(file, obj) {
   fs.writeFileSync(file, JSON.stringify(obj, null, 2) + '\n');
 }
 
-/** Environment for npm: Node of the line first on PATH; the user's npmrc `nodedir` must not win over ours. */
+/**
+ * Environment for npm: Node of the line first on PATH. Every npm_config_* variable of the caller is
+ * dropped: under `npm run`, npm exports the project's own config to scripts, and this project's
+ * .npmrc sets ignore-scripts=true, which would silently turn `npm rebuild sqlite3` into a no-op.
+ * The user's npmrc `nodedir` must not win over ours either.
+ */
 function npmEnv(line) {
   const env = { ...process.env, ...line.env };
-  delete env.npm_config_nodedir;
-  delete env.NPM_CONFIG_NODEDIR;
+  for (const key of Object.keys(env)) if (/^npm_config_/i.test(key)) delete env[key];
   return env;
 }
 
@@ -224,7 +228,7 @@ async function installLine(line) {
 
   // 1.x: isolated-vm does not build on Node 20, so it is left unbuilt (run with N8N_EXPRESSION_ENGINE=legacy).
   const natives = line.id === '1' ? ['sqlite3'] : ['sqlite3', 'isolated-vm'];
-  const rebuildArgs = ['rebuild', ...natives, '--foreground-scripts'];
+  const rebuildArgs = ['rebuild', ...natives, '--foreground-scripts', '--ignore-scripts=false'];
   if (nodedir) rebuildArgs.push(`--nodedir=${nodedir}`);
   await run(`npm rebuild ${natives.join(' ')}`, 'npm', rebuildArgs, { cwd: line.dir, env, logFile });
 
