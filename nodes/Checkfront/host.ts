@@ -15,11 +15,14 @@
 
 import type { INodeProperties } from 'n8n-workflow';
 
+import { LOOPBACK_HOSTNAMES } from '../shared/request';
+
 /** One DNS label: the company part of a Checkfront host. */
 const LABEL = '[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?';
 /** Checkfront's own domains (the classic one, and the bookingplatform.app hosts accounts move to). */
 const DOMAINS = 'checkfront\\.com|manage\\.(?:na1|eu1)\\.bookingplatform\\.app';
-const LOOPBACK = '127\\.0\\.0\\.1|localhost|\\[::1\\]';
+/** The loopback hosts of the sanctioned override, from the shared list, as a regex alternation. */
+const LOOPBACK = LOOPBACK_HOSTNAMES.map((host) => host.replace(/[.[\]]/g, '\\$&')).join('|');
 const PORT = '(?::[0-9]{1,5})?';
 const REST = '(?:[/?#].*)?';
 

@@ -104,7 +104,9 @@ export function buildUrl(baseUrl: string, path: string): string {
 	return url.toString();
 }
 
-const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+/** The hosts the loopback override may name (as WHATWG URL `hostname`s); the one list of them. */
+export const LOOPBACK_HOSTNAMES: readonly string[] = ['127.0.0.1', 'localhost', '[::1]'];
+const LOOPBACK_HOSTS = new Set(LOOPBACK_HOSTNAMES);
 
 /**
  * The one sanctioned override of a provider host: a loopback URL (http://127.0.0.1:PORT,
