@@ -1,6 +1,6 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
-import { HOST_PROPERTY, hostExpression } from '../nodes/Checkfront/host';
+import { HOST_PROPERTY, hostExpression } from '../nodes/Checkfront/auth';
 
 /**
  * Checkfront token pair: API key and secret sent as HTTP Basic on every request (server-to-server,

@@ -1,6 +1,6 @@
 import type { ICredentialType, INodeProperties } from 'n8n-workflow';
 
-import { HOST_PROPERTY, hostExpression } from '../nodes/Checkfront/host';
+import { HOST_PROPERTY, hostExpression } from '../nodes/Checkfront/auth';
 
 /**
  * Checkfront OAuth2 (authorization code) for staff acting on their own behalf. The authorize and

@@ -4,7 +4,7 @@ import type { IDataObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-wo
 import { itemsAt, limitPage } from '../shared/paginate';
 import { apiPaginate, apiRequest } from '../shared/request';
 import type { ProviderApi } from '../shared/request';
-import { isAllowedRedirect, normaliseHost } from './host';
+import { isAllowedRedirect, normaliseHost, parseCheckfrontError } from './auth';
 
 /**
  * Checkfront's adapter over nodes/shared: which credential, which base URL (validated host), which
@@ -57,6 +57,7 @@ export async function checkfrontApi(ctx: IExecuteFunctions): Promise<CheckfrontA
 					: 'Checkfront rejected the API key and secret. Check them under Manage > Developer in Checkfront, and that the host belongs to the same account.',
 			503: 'Checkfront is throttling requests (HTTP 503). Lower the batch size or workflow frequency and try again later.',
 		},
+		parseError: parseCheckfrontError,
 		allowRedirectTo: (url) => isAllowedRedirect(url, host.loopback),
 		onRedirected: (from, to) => moves.push({ from, to }),
 		moves,

@@ -1,7 +1,7 @@
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
-import { FISKALY_FAMILIES } from '../../credentials/FiskalyApi.credentials';
+import { FISKALY_FAMILIES } from './auth';
 import { executePerItem } from '../shared/execute';
 import { operationSelector } from '../shared/properties';
 import { custom } from './resources/custom';

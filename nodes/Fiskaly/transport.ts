@@ -2,8 +2,8 @@ import { randomUUID } from 'crypto';
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, INodeProperties } from 'n8n-workflow';
 
-import { fiskalySettings } from '../../credentials/FiskalyApi.credentials';
-import type { FiskalyFamily, FiskalySettings } from '../../credentials/FiskalyApi.credentials';
+import { fiskalySettings, parseFiskalyError } from './auth';
+import type { FiskalyFamily, FiskalySettings } from './auth';
 import { bodyToken, itemsAt, offsetLimit } from '../shared/paginate';
 import type { PaginationStrategy } from '../shared/paginate';
 import { listFields, showFor, stringField } from '../shared/properties';
@@ -31,6 +31,7 @@ export async function connect(ctx: IExecuteFunctions): Promise<Fiskaly> {
 		baseUrl: settings.baseUrl,
 		secrets: settings.secrets,
 		retry: { retryStatuses: [429] },
+		parseError: parseFiskalyError,
 		// A stored token known to be expired is replaced before the first request, not after a 401.
 		additionalCredentialOptions: refreshExpiredToken(credentials, ctx.getNode().credentials?.[CREDENTIAL_TYPE], CREDENTIAL_TYPE),
 		adviceByStatus: {

@@ -1,6 +1,9 @@
 import { NodeApiError } from 'n8n-workflow';
 import type { INode, JsonObject } from 'n8n-workflow';
 
+import { extractHttpFailure, isObject, oauthRefreshFailure } from './failures';
+import type { OAuthRefreshFailure } from './failures';
+import { redactText, redactValue } from './redact';
 import { TOKEN_EXCHANGE_ERROR } from './tokens';
 
 /**
@@ -8,16 +11,6 @@ import { TOKEN_EXCHANGE_ERROR } from './tokens';
  * to do about it, with every secret of the credential removed. This is the only place that reads
  * provider error bodies; nodes never build error messages from raw responses themselves.
  */
-
-/** What an HTTP failure looked like on the wire, dug out of axios/n8n error wrappers. */
-export interface HttpFailure {
-	status?: number;
-	headers: Record<string, string>;
-	body?: unknown;
-	/** Socket-level code such as ECONNRESET or ETIMEDOUT when no response arrived at all. */
-	networkCode?: string;
-	message: string;
-}
 
 /** The readable part of a provider's error body, whatever its shape. */
 export interface ProviderErrorDetail {
@@ -39,85 +32,11 @@ export interface ErrorContext {
 	note?: string;
 	/** Provider-specific advice by HTTP status, overriding the generic advice. */
 	adviceByStatus?: Record<number, string>;
+	/** The provider's reader of its error bodies; the generic one when absent. */
+	parseError?: ErrorBodyParser;
 }
 
-const NETWORK_CODES = new Set([
-	'ECONNRESET',
-	'ETIMEDOUT',
-	'ECONNABORTED',
-	'ECONNREFUSED',
-	'EPIPE',
-	'ENOTFOUND',
-	'EAI_AGAIN',
-	'ESOCKETTIMEDOUT',
-	'ERR_SOCKET_CONNECTION_TIMEOUT',
-	'UND_ERR_SOCKET',
-	'UND_ERR_CONNECT_TIMEOUT',
-	'UND_ERR_HEADERS_TIMEOUT',
-	'UND_ERR_BODY_TIMEOUT',
-]);
-
-function isObject(value: unknown): value is Record<string, unknown> {
-	return typeof value === 'object' && value !== null;
-}
-
-/** Header bags from axios (AxiosHeaders), fetch (Headers) or plain objects, as lower-case keys. */
-export function normaliseHeaders(headers: unknown): Record<string, string> {
-	const out: Record<string, string> = {};
-	if (!isObject(headers)) return out;
-	const source =
-		typeof (headers as { toJSON?: unknown }).toJSON === 'function'
-			? ((headers as { toJSON: () => unknown }).toJSON() as Record<string, unknown>)
-			: headers;
-	const iterable = source as { entries?: unknown; forEach?: unknown };
-	const entries: Array<[string, unknown]> =
-		typeof iterable.entries === 'function' && typeof iterable.forEach === 'function'
-			? Array.from((iterable.entries as () => Iterable<[string, unknown]>).call(source))
-			: Object.entries(source);
-	for (const [key, value] of entries) {
-		if (value === undefined || value === null) continue;
-		out[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
-	}
-	return out;
-}
-
-/** Walks error wrappers (NodeApiError.cause, axios error, retry give-up) to the HTTP response. */
-export function extractHttpFailure(error: unknown): HttpFailure {
-	const seen = new Set<unknown>();
-	const queue: unknown[] = [error];
-	let networkCode: string | undefined;
-	let message = error instanceof Error ? error.message : String(error);
-	while (queue.length > 0) {
-		const current = queue.shift();
-		if (!isObject(current) || seen.has(current)) continue;
-		seen.add(current);
-		const response = current.response;
-		if (isObject(response) && typeof (response.status ?? response.statusCode) === 'number') {
-			return {
-				status: (response.status ?? response.statusCode) as number,
-				headers: normaliseHeaders(response.headers),
-				body: response.data ?? response.body,
-				message,
-			};
-		}
-		if (typeof current.code === 'string' && NETWORK_CODES.has(current.code)) {
-			networkCode = networkCode ?? current.code;
-		}
-		if (typeof current.message === 'string' && /timeout|timed out/i.test(current.message)) {
-			networkCode = networkCode ?? 'ETIMEDOUT';
-		}
-		if (current instanceof Error && !message) message = current.message;
-		queue.push(current.cause, current.lastError, current.reason, current.error);
-	}
-	// NodeApiError without a response object still knows its status code.
-	if (isObject(error) && error.httpCode && !Number.isNaN(Number(error.httpCode))) {
-		const context = isObject(error.context) ? error.context : {};
-		return { status: Number(error.httpCode), headers: {}, body: context.data, networkCode, message };
-	}
-	return { headers: {}, networkCode, message };
-}
-
-function firstString(...values: unknown[]): string | undefined {
+export function firstString(...values: unknown[]): string | undefined {
 	for (const value of values) {
 		if (typeof value === 'string' && value.trim() !== '') return value.trim();
 		if (typeof value === 'number') return String(value);
@@ -125,7 +44,7 @@ function firstString(...values: unknown[]): string | undefined {
 	return undefined;
 }
 
-function formatValidation(result: unknown): string[] {
+export function formatValidation(result: unknown): string[] {
 	if (Array.isArray(result)) {
 		return result
 			.map((entry) =>
@@ -147,13 +66,53 @@ function formatValidation(result: unknown): string[] {
 }
 
 /**
- * Reads the error body shapes the five providers use (see shared/docs/providers.md):
- * OAuth `{error, error_description}`; Fatture in Cloud `{error:{message,code,validation_result}}`;
- * fiskaly `{status_code,error,code,message}` and `{content:{code,message,status,error}}`;
- * HubRise `{error_type,message,errors[]}`; Inbenta `{error:{code,message}}` / `{errors:[...]}`;
- * Checkfront `{error:{title|message}}` or a plain `message`.
+ * A provider's reader of its own error bodies: given the parsed JSON of a failed response, the
+ * message, code and field problems in it. Each provider adapter passes its own (the shapes are
+ * provider facts, see nodes/<Provider>/); `genericErrorParser` is the fallback for anything else.
  */
-export function parseProviderError(body: unknown): ProviderErrorDetail {
+export type ErrorBodyParser = (body: Record<string, unknown>) => Omit<ProviderErrorDetail, 'malformed'>;
+
+/**
+ * The fallback for bodies no provider parser claims, tolerant of the common shapes: OAuth
+ * `{error, error_description}`, a nested `{error:{message|title, code, validation_result}}`,
+ * `{message, code}`, `{error_type, message, errors[]}`, a `{content:{...}}` envelope, problem+json
+ * `{title, detail}`. First readable string wins, so a provider with an exact shape passes its own.
+ */
+export const genericErrorParser: ErrorBodyParser = (data) => {
+	const content = isObject(data.content) ? data.content : undefined;
+	const nestedError = isObject(data.error) ? data.error : undefined;
+	return {
+		message: firstString(
+			nestedError?.message,
+			nestedError?.title,
+			content?.message,
+			data.error_description,
+			data.message,
+			typeof data.error === 'string' ? data.error : undefined,
+			content?.error,
+			data.detail,
+			data.title,
+		),
+		code: firstString(
+			nestedError?.code,
+			content?.code,
+			data.code,
+			data.error_type,
+			typeof data.error === 'string' && data.error_description ? data.error : undefined,
+		),
+		fields: [
+			...formatValidation(nestedError?.validation_result),
+			...formatValidation(data.errors),
+			...formatValidation(content?.errors),
+		],
+	};
+};
+
+/**
+ * Reads a failed response's body: empty, HTML, not JSON, or JSON read by the provider's parser
+ * (falling back to the generic one for whatever the provider's parser leaves unsaid).
+ */
+export function parseProviderError(body: unknown, parser: ErrorBodyParser = genericErrorParser): ProviderErrorDetail {
 	let data = body;
 	if (Buffer.isBuffer(data)) data = data.toString('utf8');
 	if (typeof data === 'string') {
@@ -166,128 +125,15 @@ export function parseProviderError(body: unknown): ProviderErrorDetail {
 			return { fields: [], malformed: 'invalid-json' };
 		}
 	}
-	if (!isObject(data)) return { fields: [] };
-
-	const content = isObject(data.content) ? data.content : undefined;
-	const nestedError = isObject(data.error) ? data.error : undefined;
-	const fields = [
-		...formatValidation(nestedError?.validation_result),
-		...formatValidation(data.errors),
-		...formatValidation(content?.errors),
-	];
-	const message = firstString(
-		nestedError?.message,
-		nestedError?.title,
-		content?.message,
-		data.error_description,
-		data.message,
-		typeof data.error === 'string' ? data.error : undefined,
-		content?.error,
-		data.detail,
-		data.title,
-	);
-	const code = firstString(
-		nestedError?.code,
-		content?.code,
-		data.code,
-		data.error_type,
-		typeof data.error === 'string' && data.error_description ? data.error : undefined,
-	);
-	return { message, code, fields };
-}
-
-// --- Redaction ----------------------------------------------------------------------------------
-
-const SECRET_KEY_PATTERN =
-	/(secret|token|password|passwd|authorization|api[_-]?key|apikey|bearer|client[_-]?id|cookie|session)/i;
-const MIN_SECRET_LENGTH = 4;
-export const REDACTED = '[redacted]';
-
-/** Derived forms a secret may take on the wire: URL-encoded, and HTTP Basic pairs base64-encoded. */
-export function secretForms(secrets: readonly unknown[], basicPairs: Array<[unknown, unknown]> = []): string[] {
-	const forms = new Set<string>();
-	for (const secret of secrets) {
-		if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH) continue;
-		forms.add(secret);
-		forms.add(encodeURIComponent(secret));
-	}
-	for (const [user, pass] of basicPairs) {
-		if (typeof user !== 'string' || typeof pass !== 'string' || !user || !pass) continue;
-		forms.add(Buffer.from(`${user}:${pass}`).toString('base64'));
-	}
-	// Longest first, so a secret that contains another is removed whole.
-	return [...forms].sort((a, b) => b.length - a.length);
-}
-
-export function redactText(text: string, secrets: readonly string[]): string {
-	let out = text;
-	for (const secret of secrets) {
-		if (secret.length >= MIN_SECRET_LENGTH) out = out.split(secret).join(REDACTED);
-	}
-	// Whatever else looks like a credential on the wire.
-	return out
-		.replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]{6,}/gi, `$1 ${REDACTED}`)
-		.replace(/([?&](?:access_token|refresh_token|api_key|apikey|secret|token)=)[^&\s"']+/gi, `$1${REDACTED}`);
-}
-
-/** Deep copy of a JSON-ish value with secret values and secret-looking keys blanked. */
-export function redactValue(value: unknown, secrets: readonly string[], depth = 0): unknown {
-	if (depth > 8) return '[truncated]';
-	if (typeof value === 'string') return redactText(value, secrets);
-	if (Array.isArray(value)) return value.slice(0, 50).map((entry) => redactValue(entry, secrets, depth + 1));
-	if (isObject(value)) {
-		const out: Record<string, unknown> = {};
-		for (const [key, entry] of Object.entries(value)) {
-			out[key] =
-				SECRET_KEY_PATTERN.test(key) && (typeof entry === 'string' || typeof entry === 'number')
-					? REDACTED
-					: redactValue(entry, secrets, depth + 1);
-		}
-		return out;
-	}
-	return value;
-}
-
-// --- OAuth2 refresh failures ---------------------------------------------------------------------
-
-/** How n8n-core's OAuth2 token refresh failed, when that is what the error is. */
-export interface OAuthRefreshFailure {
-	/** `reconnect`: the grant is dead (expired, rotated away, revoked); `client`: the client id/secret were refused. */
-	kind: 'reconnect' | 'client';
-	/** The OAuth error code from the token endpoint, when known (invalid_grant, ...). */
-	code?: string;
-}
-
-const CLIENT_ERRORS = new Set(['invalid_client', 'unauthorized_client']);
-
-/**
- * Recognises a failed OAuth2 refresh in whatever shape n8n-core hands it over, for any provider:
- * - n8n-core 2.x throws a NodeOperationError "The credential ... needs to be reconnected" with
- *   `failure.cause === 'credential-invalid'` when the token endpoint answers `invalid_grant`;
- * - n8n-core 1.x (and 2.x for other OAuth errors) lets @n8n/client-oauth2's AuthError through:
- *   `code: 'EAUTH'`, `body: {error, error_description}`, message = the RFC 6749 boilerplate;
- * - a token without refresh token: "...no refresh token is available. Please reconnect...".
- * httpRequestWithAuthentication wraps each in a NodeApiError; the chain is walked through `cause`.
- */
-export function oauthRefreshFailure(error: unknown): OAuthRefreshFailure | undefined {
-	const seen = new Set<unknown>();
-	const queue: unknown[] = [error];
-	while (queue.length > 0) {
-		const current = queue.shift();
-		if (!isObject(current) || seen.has(current)) continue;
-		seen.add(current);
-		const failure = isObject(current.failure) ? current.failure : undefined;
-		if (failure?.cause === 'credential-invalid') return { kind: 'reconnect', code: 'invalid_grant' };
-		const body = isObject(current.body) ? current.body : undefined;
-		if (current.code === 'EAUTH' && typeof body?.error === 'string') {
-			return { kind: CLIENT_ERRORS.has(body.error) ? 'client' : 'reconnect', code: body.error };
-		}
-		if (typeof current.message === 'string' && /no refresh token is available/i.test(current.message)) {
-			return { kind: 'reconnect' };
-		}
-		queue.push(current.cause, current.lastError, current.reason, current.error);
-	}
-	return undefined;
+	if (!isObject(data) || Array.isArray(data)) return { fields: [] };
+	const own = parser(data);
+	if (parser === genericErrorParser || (own.message !== undefined && own.code !== undefined)) return own;
+	const generic = genericErrorParser(data);
+	return {
+		message: own.message ?? generic.message,
+		code: own.code ?? generic.code,
+		fields: own.fields.length > 0 ? own.fields : generic.fields,
+	};
 }
 
 function oauthRefreshError(node: INode, refresh: OAuthRefreshFailure, context: ErrorContext): NodeApiError {
@@ -350,7 +196,7 @@ export function toNodeApiError(node: INode, error: unknown, context: ErrorContex
 	const refresh = oauthRefreshFailure(error);
 	if (refresh) return oauthRefreshError(node, refresh, context);
 	const failure = extractHttpFailure(error);
-	const detail = parseProviderError(failure.body);
+	const detail = parseProviderError(failure.body, context.parseError);
 	const { provider, secrets } = context;
 	let message: string;
 	let description: string;

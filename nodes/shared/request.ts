@@ -10,8 +10,9 @@ import type {
 	IN8nHttpFullResponse,
 } from 'n8n-workflow';
 
-import { extractHttpFailure, normaliseHeaders, toNodeApiError } from './errors';
-import type { ErrorContext } from './errors';
+import { toNodeApiError } from './errors';
+import type { ErrorBodyParser, ErrorContext } from './errors';
+import { extractHttpFailure, normaliseHeaders } from './failures';
 import { paginate } from './paginate';
 import type { PageRequest, PaginateOptions, PaginationStrategy } from './paginate';
 import { RetryGaveUpError, withRetry } from './retry';
@@ -38,6 +39,8 @@ export interface ProviderApi {
 	headers?: IDataObject;
 	additionalCredentialOptions?: IAdditionalCredentialOptions;
 	adviceByStatus?: Record<number, string>;
+	/** The provider's reader of its error bodies (nodes/<Provider>/); the generic one when absent. */
+	parseError?: ErrorBodyParser;
 	/**
 	 * Decides whether a redirect to another origin may be followed with the credential attached
 	 * (a provider's own host migration). Same-origin redirects are always followed; any other
@@ -160,7 +163,7 @@ function parseJsonBody(body: unknown): { ok: true; value: unknown } | { ok: fals
 }
 
 function errorContext(api: ProviderApi, itemIndex?: number, note?: string): ErrorContext {
-	return { provider: api.provider, secrets: api.secrets, itemIndex, note, adviceByStatus: api.adviceByStatus };
+	return { provider: api.provider, secrets: api.secrets, itemIndex, note, adviceByStatus: api.adviceByStatus, parseError: api.parseError };
 }
 
 /** A failure turned into the user-facing error, secrets removed. */

@@ -1,6 +1,6 @@
 import { sleep as n8nSleep } from 'n8n-workflow';
 
-import { extractHttpFailure } from './errors';
+import { extractHttpFailure } from './failures';
 
 /**
  * The one retry loop of the package. Providers throttle differently (fiskaly/HubRise 429, Checkfront

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { FiskalyFamily } from '../../credentials/FiskalyApi.credentials';
+import type { FiskalyFamily } from '../../nodes/Fiskaly/auth';
 import { Fiskaly } from '../../nodes/Fiskaly/Fiskaly.node';
 import { FiskalySimulator } from '../simulators/fiskaly';
 import { FiskalyRig, visibleText } from './fiskaly.setup';

@@ -1,5 +1,5 @@
 import { FiskalyApi } from '../../credentials/FiskalyApi.credentials';
-import type { FiskalyFamily } from '../../credentials/FiskalyApi.credentials';
+import type { FiskalyFamily } from '../../nodes/Fiskaly/auth';
 import { Fiskaly } from '../../nodes/Fiskaly/Fiskaly.node';
 import { resetTokenState } from '../../nodes/shared/tokens';
 import { Harness } from '../harness';

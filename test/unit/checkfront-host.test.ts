@@ -1,7 +1,7 @@
 import type { INode, INodeTypes } from 'n8n-workflow';
 import { Workflow } from 'n8n-workflow';
 
-import { HOST_PATTERN, INVALID_HOST_URL, hostExpression, isAllowedRedirect, normaliseHost } from '../../nodes/Checkfront/host';
+import { HOST_PATTERN, INVALID_HOST_URL, hostExpression, isAllowedRedirect, normaliseHost } from '../../nodes/Checkfront/auth';
 
 /**
  * The host table: what may receive Checkfront credentials. The same table runs through the

@@ -2,7 +2,8 @@ import { AuthError } from '@n8n/client-oauth2';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { INode } from 'n8n-workflow';
 
-import { oauthRefreshFailure, toNodeApiError } from '../../nodes/shared/errors';
+import { toNodeApiError } from '../../nodes/shared/errors';
+import { oauthRefreshFailure } from '../../nodes/shared/failures';
 
 /**
  * The shapes n8n-core hands over when an OAuth2 refresh fails, reproduced from the installed

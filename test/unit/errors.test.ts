@@ -1,7 +1,9 @@
 import { NodeApiError } from 'n8n-workflow';
 import type { INode } from 'n8n-workflow';
 
-import { extractHttpFailure, parseProviderError, redactText, redactValue, secretForms, toNodeApiError } from '../../nodes/shared/errors';
+import { parseProviderError, toNodeApiError } from '../../nodes/shared/errors';
+import { extractHttpFailure } from '../../nodes/shared/failures';
+import { redactText, redactValue, secretForms } from '../../nodes/shared/redact';
 
 const node = { id: '1', name: 'Test', type: 'test', typeVersion: 1, position: [0, 0], parameters: {} } as INode;
 const failure = (status: number, data: unknown, headers: Record<string, string> = {}) =>

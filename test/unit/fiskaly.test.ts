@@ -1,8 +1,9 @@
 import { NodeApiError, Workflow } from 'n8n-workflow';
 import type { ICredentialDataDecryptedObject, IHttpRequestOptions, INode, INodeTypes } from 'n8n-workflow';
 
-import { FISKALY_FAMILIES, FiskalyApi, fiskalySettings, parseTokenResponse } from '../../credentials/FiskalyApi.credentials';
-import type { FiskalyFamily } from '../../credentials/FiskalyApi.credentials';
+import { FiskalyApi } from '../../credentials/FiskalyApi.credentials';
+import { FISKALY_FAMILIES, fiskalySettings, parseTokenResponse } from '../../nodes/Fiskaly/auth';
+import type { FiskalyFamily } from '../../nodes/Fiskaly/auth';
 import { toNodeApiError } from '../../nodes/shared/errors';
 import { offsetLimit, itemsAt } from '../../nodes/shared/paginate';
 import { loopbackBaseUrl } from '../../nodes/shared/request';

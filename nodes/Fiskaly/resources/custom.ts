@@ -1,5 +1,5 @@
-import { FISKALY_FAMILIES } from '../../../credentials/FiskalyApi.credentials';
-import type { FiskalyFamily } from '../../../credentials/FiskalyApi.credentials';
+import { FISKALY_FAMILIES } from '../auth';
+import type { FiskalyFamily } from '../auth';
 import { call, idempotencyField, json, jsonField, required } from '../transport';
 import type { ResourceDefinition } from '../transport';
 import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';

@@ -15,6 +15,9 @@
 
 import type { INodeProperties } from 'n8n-workflow';
 
+import { firstString, formatValidation } from '../shared/errors';
+import type { ErrorBodyParser } from '../shared/errors';
+import { isObject } from '../shared/failures';
 import { LOOPBACK_HOSTNAMES } from '../shared/request';
 
 /** One DNS label: the company part of a Checkfront host. */
@@ -140,3 +143,18 @@ export function hostExpression(suffix: string, source: '$self' | '$credentials' 
 
 /** What the credential expressions produce for a refused host: a scheme nothing can send to. */
 export const INVALID_HOST_URL = 'invalid-checkfront-host:see-the-host-field-of-the-credential';
+
+/**
+ * Checkfront's error bodies: `{error: {title, details}}` beside `request.status = "ERROR"`, older
+ * answers a plain `{message}`; OAuth endpoints answer `{error, error_description}` (generic fallback).
+ */
+export const parseCheckfrontError: ErrorBodyParser = (data) => {
+	const error = isObject(data.error) ? data.error : undefined;
+	const request = isObject(data.request) && isObject(data.request.error) ? data.request.error : undefined;
+	const details = error?.details ?? request?.details;
+	return {
+		message: firstString(error?.title, error?.message, request?.title, data.message),
+		code: firstString(error?.code, error?.id),
+		fields: typeof details === 'string' && details.trim() !== '' ? [details.trim()] : formatValidation(details),
+	};
+};

@@ -1,0 +1,136 @@
+/**
+ * What went wrong on the wire, read out of whatever n8n-core, axios or our own layers threw: the HTTP
+ * status, headers and body of a failed response, a socket-level failure, or a failed OAuth2 refresh.
+ * Recognition only: errors.ts words the message, redact.ts keeps secrets out of it.
+ */
+
+/** A plain JSON-ish object (not null, not an array). */
+export function isObject(value: unknown): value is Record<string, unknown> {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** What an HTTP failure looked like on the wire, dug out of axios/n8n error wrappers. */
+export interface HttpFailure {
+	status?: number;
+	headers: Record<string, string>;
+	body?: unknown;
+	/** Socket-level code such as ECONNRESET or ETIMEDOUT when no response arrived at all. */
+	networkCode?: string;
+	message: string;
+}
+
+const NETWORK_CODES = new Set([
+	'ECONNRESET',
+	'ETIMEDOUT',
+	'ECONNABORTED',
+	'ECONNREFUSED',
+	'EPIPE',
+	'ENOTFOUND',
+	'EAI_AGAIN',
+	'ESOCKETTIMEDOUT',
+	'ERR_SOCKET_CONNECTION_TIMEOUT',
+	'UND_ERR_SOCKET',
+	'UND_ERR_CONNECT_TIMEOUT',
+	'UND_ERR_HEADERS_TIMEOUT',
+	'UND_ERR_BODY_TIMEOUT',
+]);
+
+
+/** Header bags from axios (AxiosHeaders), fetch (Headers) or plain objects, as lower-case keys. */
+export function normaliseHeaders(headers: unknown): Record<string, string> {
+	const out: Record<string, string> = {};
+	if (!isObject(headers)) return out;
+	const source =
+		typeof (headers as { toJSON?: unknown }).toJSON === 'function'
+			? ((headers as { toJSON: () => unknown }).toJSON() as Record<string, unknown>)
+			: headers;
+	const iterable = source as { entries?: unknown; forEach?: unknown };
+	const entries: Array<[string, unknown]> =
+		typeof iterable.entries === 'function' && typeof iterable.forEach === 'function'
+			? Array.from((iterable.entries as () => Iterable<[string, unknown]>).call(source))
+			: Object.entries(source);
+	for (const [key, value] of entries) {
+		if (value === undefined || value === null) continue;
+		out[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+	}
+	return out;
+}
+
+/** Walks error wrappers (NodeApiError.cause, axios error, retry give-up) to the HTTP response. */
+export function extractHttpFailure(error: unknown): HttpFailure {
+	const seen = new Set<unknown>();
+	const queue: unknown[] = [error];
+	let networkCode: string | undefined;
+	let message = error instanceof Error ? error.message : String(error);
+	while (queue.length > 0) {
+		const current = queue.shift();
+		if (!isObject(current) || seen.has(current)) continue;
+		seen.add(current);
+		const response = current.response;
+		if (isObject(response) && typeof (response.status ?? response.statusCode) === 'number') {
+			return {
+				status: (response.status ?? response.statusCode) as number,
+				headers: normaliseHeaders(response.headers),
+				body: response.data ?? response.body,
+				message,
+			};
+		}
+		if (typeof current.code === 'string' && NETWORK_CODES.has(current.code)) {
+			networkCode = networkCode ?? current.code;
+		}
+		if (typeof current.message === 'string' && /timeout|timed out/i.test(current.message)) {
+			networkCode = networkCode ?? 'ETIMEDOUT';
+		}
+		if (current instanceof Error && !message) message = current.message;
+		queue.push(current.cause, current.lastError, current.reason, current.error);
+	}
+	// NodeApiError without a response object still knows its status code.
+	if (isObject(error) && error.httpCode && !Number.isNaN(Number(error.httpCode))) {
+		const context = isObject(error.context) ? error.context : {};
+		return { status: Number(error.httpCode), headers: {}, body: context.data, networkCode, message };
+	}
+	return { headers: {}, networkCode, message };
+}
+
+// --- OAuth2 refresh failures ------------------------------------------------------------------
+
+/** How n8n-core's OAuth2 token refresh failed, when that is what the error is. */
+export interface OAuthRefreshFailure {
+	/** `reconnect`: the grant is dead (expired, rotated away, revoked); `client`: the client id/secret were refused. */
+	kind: 'reconnect' | 'client';
+	/** The OAuth error code from the token endpoint, when known (invalid_grant, ...). */
+	code?: string;
+}
+
+const CLIENT_ERRORS = new Set(['invalid_client', 'unauthorized_client']);
+
+/**
+ * Recognises a failed OAuth2 refresh in whatever shape n8n-core hands it over, for any provider:
+ * - n8n-core 2.x throws a NodeOperationError "The credential ... needs to be reconnected" with
+ *   `failure.cause === 'credential-invalid'` when the token endpoint answers `invalid_grant`;
+ * - n8n-core 1.x (and 2.x for other OAuth errors) lets @n8n/client-oauth2's AuthError through:
+ *   `code: 'EAUTH'`, `body: {error, error_description}`, message = the RFC 6749 boilerplate;
+ * - a token without refresh token: "...no refresh token is available. Please reconnect...".
+ * httpRequestWithAuthentication wraps each in a NodeApiError; the chain is walked through `cause`.
+ */
+export function oauthRefreshFailure(error: unknown): OAuthRefreshFailure | undefined {
+	const seen = new Set<unknown>();
+	const queue: unknown[] = [error];
+	while (queue.length > 0) {
+		const current = queue.shift();
+		if (!isObject(current) || seen.has(current)) continue;
+		seen.add(current);
+		const failure = isObject(current.failure) ? current.failure : undefined;
+		if (failure?.cause === 'credential-invalid') return { kind: 'reconnect', code: 'invalid_grant' };
+		const body = isObject(current.body) ? current.body : undefined;
+		if (current.code === 'EAUTH' && typeof body?.error === 'string') {
+			return { kind: CLIENT_ERRORS.has(body.error) ? 'client' : 'reconnect', code: body.error };
+		}
+		if (typeof current.message === 'string' && /no refresh token is available/i.test(current.message)) {
+			return { kind: 'reconnect' };
+		}
+		queue.push(current.cause, current.lastError, current.reason, current.error);
+	}
+	return undefined;
+}
+
