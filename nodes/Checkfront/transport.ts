@@ -1,9 +1,12 @@
 import { NodeOperationError } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, ILoadOptionsFunctions } from 'n8n-workflow';
 
+import type { OperationCall } from '../shared/operations';
 import { itemsAt, limitPage } from '../shared/paginate';
-import { apiPaginate, apiRequest } from '../shared/request';
-import type { ProviderApi } from '../shared/request';
+import type { PaginationStrategy } from '../shared/paginate';
+import { listLimit } from '../shared/parameters';
+import { apiList, apiRequest } from '../shared/request';
+import type { ProviderApi, RequestContext } from '../shared/request';
 import { isAllowedRedirect, normaliseHost, parseCheckfrontError } from './auth';
 
 /**
@@ -30,12 +33,21 @@ function oauthSecrets(credentials: IDataObject): string[] {
 	return [token.access_token, token.refresh_token, credentials.clientSecret].map((value) => String(value ?? ''));
 }
 
+/** The credential chosen in the node ("Authentication"). */
+export function credentialTypeOf(ctx: RequestContext): CheckfrontCredentialType {
+	const value =
+		'getInputData' in ctx
+			? (ctx as IExecuteFunctions).getNodeParameter('authentication', 0)
+			: (ctx as ILoadOptionsFunctions).getNodeParameter('authentication', 'checkfrontApi');
+	return value === 'checkfrontOAuth2Api' ? 'checkfrontOAuth2Api' : 'checkfrontApi';
+}
+
 /**
  * The ProviderApi for the credential chosen in the node. The host is validated here, before any
  * request is built, so a refused host never receives a secret.
  */
-export async function checkfrontApi(ctx: IExecuteFunctions): Promise<CheckfrontApi> {
-	const credentialType = ctx.getNodeParameter('authentication', 0) as CheckfrontCredentialType;
+export async function connect(ctx: RequestContext): Promise<CheckfrontApi> {
+	const credentialType = credentialTypeOf(ctx);
 	const credentials = await ctx.getCredentials(credentialType);
 	const host = normaliseHost(credentials.host);
 	if (!host.ok) throw new NodeOperationError(ctx.getNode(), host.message, { level: 'warning' });
@@ -82,17 +94,11 @@ export function apiPath(path: string): string {
 	return withSlash.startsWith(`${API_PREFIX}/`) ? withSlash.slice(API_PREFIX.length) : withSlash;
 }
 
-/** Percent-encodes one path segment (an id or a booking code a user typed). */
-export function segment(value: unknown): string {
-	return encodeURIComponent(String(value).trim());
-}
-
+/** One Checkfront call; bodies go form-urlencoded (PHP-style brackets for nested values). */
 export async function checkfrontRequest(
-	ctx: IExecuteFunctions,
-	api: CheckfrontApi,
+	{ ctx, api, itemIndex }: OperationCall<CheckfrontApi>,
 	method: IHttpRequestMethods,
 	path: string,
-	itemIndex: number,
 	options: { qs?: IDataObject; body?: IDataObject } = {},
 ): Promise<IDataObject> {
 	const response = await apiRequest<IDataObject>(ctx, api, {
@@ -100,34 +106,36 @@ export async function checkfrontRequest(
 		path,
 		qs: options.qs,
 		body: options.body,
-		// Checkfront takes form-urlencoded POST bodies (PHP-style brackets for arrays).
 		bodyType: 'form',
 		itemIndex,
 	});
 	return response.body;
 }
 
-/** A list endpoint: records keyed by id under `key`, pages counted in `request.pages`. */
+/** Checkfront lists: records keyed by id under `key`, pages counted in `request.pages`. */
+export function listStrategy(key: string): PaginationStrategy {
+	return limitPage({ items: itemsAt(key), pagesPath: 'request.pages' });
+}
+
+/** A "Get Many": up to Limit records (or all), under `key` of each page. */
 export async function checkfrontList(
-	ctx: IExecuteFunctions,
-	api: CheckfrontApi,
+	{ ctx, api, itemIndex }: OperationCall<CheckfrontApi>,
 	path: string,
 	key: string,
-	itemIndex: number,
 	qs: IDataObject = {},
 ): Promise<IDataObject[]> {
-	const returnAll = ctx.getNodeParameter('returnAll', itemIndex, false) as boolean;
-	const limit = returnAll ? undefined : (ctx.getNodeParameter('limit', itemIndex, 50) as number);
-	const strategy = limitPage({ items: itemsAt(key), pagesPath: 'request.pages' });
-	const all: IDataObject[] = [];
-	for await (const page of apiPaginate(ctx, api, { path, qs, itemIndex }, strategy, { limit })) {
-		for (const record of page) all.push(record);
-	}
-	return all;
+	return await apiList(ctx, api, { path, qs, itemIndex }, listStrategy(key), listLimit(ctx, itemIndex));
 }
 
 /** The one record a "get" returns, under `key` (Checkfront wraps every answer in an envelope). */
 export function unwrap(body: IDataObject, key: string): IDataObject {
 	const record = body[key];
 	return typeof record === 'object' && record !== null && !Array.isArray(record) ? (record as IDataObject) : body;
+}
+
+/** Checkfront dates: YYYYMMDD from a date or date-time picker value. */
+export function checkfrontDate(value: unknown): string {
+	const text = String(value ?? '').trim();
+	const match = /^(\d{4})-?(\d{2})-?(\d{2})/.exec(text);
+	return match ? `${match[1]}${match[2]}${match[3]}` : text;
 }

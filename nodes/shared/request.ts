@@ -279,3 +279,21 @@ export async function* apiPaginate(
 	};
 	yield* paginate(fetchPage, strategy, { ...options, qs: call.qs });
 }
+
+/**
+ * A whole list operation: pages through the endpoint and returns up to `limit` records (all when
+ * undefined), so no provider repeats the page loop.
+ */
+export async function apiList(
+	ctx: RequestContext,
+	api: ProviderApi,
+	call: Omit<ApiCall, 'method'> & { method?: IHttpRequestMethods },
+	strategy: PaginationStrategy,
+	limit: number | undefined,
+): Promise<IDataObject[]> {
+	const records: IDataObject[] = [];
+	for await (const page of apiPaginate(ctx, api, call, strategy, { limit })) {
+		for (const record of page) records.push(record);
+	}
+	return records;
+}

@@ -95,7 +95,7 @@ const fiskalyWorkflow = chain(
     parameters:
       family === 'signEs'
         ? { resource: 'esTaxpayer', operation: 'createOrUpdate', content: '{"territory":"SPAIN_OTHER"}' }
-        : { resource: 'custom', operation: 'apiCall', method: 'GET', path: apiPath },
+        : { resource: 'customApiCall', operation: 'call', method: 'GET', path: apiPath },
     credentials: { fiskalyApi: { id: fiskalyCredId(i), name: `fiskaly ${family}` } },
   })),
 );

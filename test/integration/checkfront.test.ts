@@ -227,7 +227,7 @@ describe.each(AUTHS)('every operation with %s', (auth) => {
 			operation: 'call',
 			method: 'POST',
 			path: 'booking/CFPP-100002/note',
-			body: { values: [{ name: 'body', value: 'from a custom call' }] },
+			formBody: { values: [{ name: 'body', value: 'from a custom call' }] },
 		});
 		expect(post.error).toBeUndefined();
 		const request = apiRequests()[1];

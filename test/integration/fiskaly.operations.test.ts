@@ -27,7 +27,7 @@ describe("every family's token exchange, executed through n8n-core", () => {
 	it.each(cases)('%s: POST %s, tokens persisted and read back, then used', async (family, tokenPath, readPath, checkBody) => {
 		const rig = new FiskalyRig(sim, family);
 		if (family === 'signEs') await rig.run({ resource: 'esTaxpayer', operation: 'createOrUpdate', content: '{"territory":"SPAIN_OTHER"}' });
-		const result = await rig.run({ resource: 'custom', operation: 'apiCall', method: 'GET', path: readPath });
+		const result = await rig.run({ resource: 'customApiCall', operation: 'call', method: 'GET', path: readPath });
 		expect(result.error).toBeUndefined();
 		const tokenCalls = sim.server.requestsTo('POST', tokenPath);
 		expect(tokenCalls).toHaveLength(1);
@@ -50,10 +50,10 @@ describe("every family's token exchange, executed through n8n-core", () => {
 		const rig = new FiskalyRig(sim, 'signAt');
 		rig.harness.addCredential('es', 'fiskalyApi', { ...rig.stored(), family: 'signEs' });
 		rig.harness.addCredential('dk', 'fiskalyApi', { ...rig.stored(), family: 'dsfinvk' });
-		await rig.run({ resource: 'custom', operation: 'apiCall', method: 'GET', path: '/signature-creation-unit' });
+		await rig.run({ resource: 'customApiCall', operation: 'call', method: 'GET', path: '/signature-creation-unit' });
 		for (const [id, parameters] of [
 			['es', { resource: 'esTaxpayer', operation: 'createOrUpdate', content: '{}' }],
-			['dk', { resource: 'custom', operation: 'apiCall', method: 'GET', path: '/cash_registers' }],
+			['dk', { resource: 'customApiCall', operation: 'call', method: 'GET', path: '/cash_registers' }],
 		] as const) {
 			const result = await rig.harness.run({ type: 'fiskaly', parameters, credentials: { fiskalyApi: id } });
 			expect(result.error).toBeUndefined();
@@ -154,7 +154,7 @@ describe('every operation at least once', () => {
 		}],
 		['tx get', { resource: 'transaction', operation: 'get', tssId: TSS, txId: 'tx-1' }, 'GET', /\/tx\/tx-1$/],
 		['tx getAll', { resource: 'transaction', operation: 'getAll', tssId: TSS, returnAll: true }, 'GET', /\/tss\/[^/]+\/tx$/],
-		['custom', { resource: 'custom', operation: 'apiCall', method: 'GET', path: `/tss/${TSS}`, query: '{"x":"1"}' }, 'GET', new RegExp(`/tss/${TSS}$`), (_b, q) => expect(q).toEqual({ x: '1' })],
+		['custom', { resource: 'customApiCall', operation: 'call', method: 'GET', path: `/tss/${TSS}`, query: { values: [{ name: 'x', value: '1' }] } }, 'GET', new RegExp(`/tss/${TSS}$`), (_b, q) => expect(q).toEqual({ x: '1' })],
 	];
 	const signEsSteps: Step[] = [
 		['taxpayer put', { resource: 'esTaxpayer', operation: 'createOrUpdate', content: '{"territory":"SPAIN_OTHER"}' }, 'PUT', /^\/api\/v1\/taxpayer$/, (body) => expect(body).toEqual({ content: { territory: 'SPAIN_OTHER' } })],
@@ -181,7 +181,7 @@ describe('every operation at least once', () => {
 		['entity getAll', { resource: 'entity', operation: 'getAll', returnAll: true }, 'GET', /^\/entities$/],
 		['subject get', { resource: 'subject', operation: 'get', subjectId: 'sub-1' }, 'GET', /^\/subjects\/sub-1$/],
 		['subject getAll', { resource: 'subject', operation: 'getAll', returnAll: true }, 'GET', /^\/subjects$/],
-		['custom post', { resource: 'custom', operation: 'apiCall', method: 'POST', path: '/records', body: '{"content":{"type":"X"}}' }, 'POST', /^\/records$/, (body) => expect(body).toEqual({ content: { type: 'X' } })],
+		['custom post', { resource: 'customApiCall', operation: 'call', method: 'POST', path: '/records', jsonBody: '{"content":{"type":"X"}}' }, 'POST', /^\/records$/, (body) => expect(body).toEqual({ content: { type: 'X' } })],
 	];
 
 	const covered = new Set<string>();
@@ -294,7 +294,7 @@ describe('errors and refusals', () => {
 	it('Custom API Call refuses URLs and dot segments in the path', async () => {
 		const rig = new FiskalyRig(sim, 'signDe');
 		for (const path of ['https://evil.example/x', '//evil.example/x', '/tss/../../x']) {
-			const result = await rig.run({ resource: 'custom', operation: 'apiCall', method: 'GET', path });
+			const result = await rig.run({ resource: 'customApiCall', operation: 'call', method: 'GET', path });
 			expect(result.error?.message).toMatch(/path/i);
 		}
 		expect(sim.server.requests).toHaveLength(0);

@@ -1,3 +1,0 @@
-import { listOnlyResource } from './common';
-
-export const category = listOnlyResource('category', '/category', 'category', 'Get many categories', 'Get the item categories');
