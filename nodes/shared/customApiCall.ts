@@ -21,7 +21,7 @@ export interface CustomRequest {
 }
 
 export interface CustomApiCallOptions<Api> {
-	/** Methods offered, in the order shown. */
+	/** Methods offered (listed alphabetically, as n8n's lint rules want). */
 	methods: IHttpRequestMethods[];
 	/** JSON body (a JSON field) or form-urlencoded body (name/value rows). */
 	bodyEncoding: 'json' | 'form';
@@ -84,7 +84,7 @@ export function customApiCallResource<Api>(options: CustomApiCallOptions<Api>): 
 			displayName: 'Method',
 			name: 'method',
 			type: 'options',
-			options: options.methods.map((method) => ({ name: method, value: method })),
+			options: [...options.methods].sort().map((method) => ({ name: method, value: method })),
 			default: 'GET',
 		},
 		{
