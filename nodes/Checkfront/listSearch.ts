@@ -1,20 +1,24 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
-import { LIST_SEARCH_LIMIT, listSearchResult } from '../shared/locators';
-import { apiList } from '../shared/request';
+import { listSearchResult } from '../shared/locators';
+import { apiPage } from '../shared/request';
 import { connect, listStrategy } from './transport';
 
 /** The pickers of the Checkfront node: bookings, customers and items of the account. */
 
-async function records(ctx: ILoadOptionsFunctions, path: string, key: string, qs: IDataObject = {}) {
+async function records(ctx: ILoadOptionsFunctions, path: string, key: string, token?: string, qs: IDataObject = {}) {
 	const api = await connect(ctx);
-	return await apiList(ctx, api, { path, qs }, listStrategy(key), LIST_SEARCH_LIMIT);
+	return await apiPage(ctx, api, { path, qs }, listStrategy(key), token);
 }
 
 const text = (value: unknown) => (value === undefined || value === null ? '' : String(value));
 
-export async function searchBookings(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
-	const bookings = await records(this, '/booking/index', 'booking/index');
+export async function searchBookings(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
+	const bookings = await records(this, '/booking/index', 'booking/index', paginationToken);
 	return listSearchResult(
 		bookings,
 		(booking) => ({
@@ -25,8 +29,12 @@ export async function searchBookings(this: ILoadOptionsFunctions, filter?: strin
 	);
 }
 
-export async function searchCustomers(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
-	const customers = await records(this, '/customer', 'customers');
+export async function searchCustomers(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
+	const customers = await records(this, '/customer', 'customers', paginationToken);
 	return listSearchResult(
 		customers,
 		(customer) => ({
@@ -37,7 +45,11 @@ export async function searchCustomers(this: ILoadOptionsFunctions, filter?: stri
 	);
 }
 
-export async function searchItems(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
-	const items = await records(this, '/item', 'items');
+export async function searchItems(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
+	const items = await records(this, '/item', 'items', paginationToken);
 	return listSearchResult(items, (item) => ({ name: text(item.name) || text(item.item_id), value: text(item.item_id) }), filter);
 }

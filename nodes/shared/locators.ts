@@ -43,23 +43,22 @@ export function idLocator(options: IdLocatorOptions): INodeProperties {
 	};
 }
 
-/** How many records a list search fetches at most (one or two pages of most APIs). */
-export const LIST_SEARCH_LIMIT = 200;
-
 /**
- * The picker's entries from fetched records: `describe` names each one; `filter` (what the user
- * typed) keeps those whose name or id contains it, case-insensitively; sorted by name.
+ * The picker's entries from one page of records: `describe` names each one; `filter` (what the user
+ * typed) keeps those whose name or id contains it, case-insensitively; sorted by name within the
+ * page. `paginationToken` lets the editor load the next page when the user scrolls.
  */
 export function listSearchResult(
-	records: IDataObject[],
+	page: { items: IDataObject[]; nextToken?: string },
 	describe: (record: IDataObject) => INodeListSearchItems | undefined,
 	filter?: string,
 ): INodeListSearchResult {
+	const records = page.items;
 	const wanted = (filter ?? '').trim().toLowerCase();
 	const results = records
 		.map(describe)
 		.filter((entry): entry is INodeListSearchItems => entry !== undefined && entry.value !== '')
 		.filter((entry) => wanted === '' || `${entry.name} ${entry.value}`.toLowerCase().includes(wanted))
 		.sort((a, b) => a.name.localeCompare(b.name));
-	return { results };
+	return page.nextToken ? { results, paginationToken: page.nextToken } : { results };
 }

@@ -297,3 +297,30 @@ export async function apiList(
 	}
 	return records;
 }
+
+/**
+ * One page of a list endpoint, for pickers that load more as the user scrolls: `token` is the
+ * opaque continuation handed back by the previous page (its query parameters; the path stays the
+ * caller's), `nextToken` is absent on the last page.
+ */
+export async function apiPage(
+	ctx: RequestContext,
+	api: ProviderApi,
+	call: Omit<ApiCall, 'method'> & { method?: IHttpRequestMethods },
+	strategy: PaginationStrategy,
+	token?: string,
+): Promise<{ items: IDataObject[]; nextToken?: string }> {
+	let qs: IDataObject = { ...call.qs, ...strategy.first(strategy.maxPageSize).qs };
+	if (token) {
+		try {
+			qs = { ...call.qs, ...(JSON.parse(token) as IDataObject) };
+		} catch {
+			// A token we did not write: start from the first page.
+		}
+	}
+	const request = { qs };
+	const response = await apiRequest(ctx, api, { ...call, method: call.method ?? 'GET', qs });
+	const page = strategy.read({ body: response.body, headers: response.headers }, request);
+	const next = page.items.length > 0 ? page.next : undefined;
+	return { items: page.items, nextToken: next ? JSON.stringify(next.qs) : undefined };
+}

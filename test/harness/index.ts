@@ -1,9 +1,10 @@
-import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import { ExecutionLifecycleHooks, LoadOptionsContext, WorkflowExecute } from 'n8n-core';
 import type {
 	ICredentialType,
 	IDataObject,
 	INode,
 	INodeExecutionData,
+	INodeListSearchResult,
 	INodeType,
 	INodeTypes,
 	IRun,
@@ -96,7 +97,8 @@ export class Harness {
 		this.store.put({ id, name, type, data: data as never });
 	}
 
-	async run(options: RunOptions): Promise<RunResult> {
+	/** The node, its one-node workflow and n8n-core's additionalData, as n8n builds them for a run. */
+	private prepare(options: RunOptions) {
 		const nodeType = this.nodeTypes.getByNameAndVersion(options.type);
 		const typeVersion = options.typeVersion ?? ([] as number[]).concat(nodeType.description.version).slice(-1)[0];
 		const credentials: INode['credentials'] = {};
@@ -166,7 +168,11 @@ export class Harness {
 				throw new Error('sub-workflows are not available in the harness');
 			},
 		} as unknown as IWorkflowExecuteAdditionalData;
+		return { node, workflow, additionalData, hooks, done, mode };
+	}
 
+	async run(options: RunOptions): Promise<RunResult> {
+		const { node, workflow, additionalData, done, mode } = this.prepare(options);
 		const input = (options.items ?? [{}]).map((json, index) => ({ json, pairedItem: { item: index } }));
 		const runData = createRunExecutionData({
 			executionData: {
@@ -180,5 +186,21 @@ export class Harness {
 		const items = taskData?.data?.main?.[0] ?? [];
 		const error = (taskData?.error ?? run.data.resultData.error) as RunResult['error'];
 		return { items, error, run };
+	}
+
+	/**
+	 * Calls one of the node's `methods.listSearch` functions the way the editor does: n8n-core's
+	 * LoadOptionsContext over the node's current parameters, with the same credentials helper.
+	 */
+	async listSearch(
+		options: RunOptions & { method: string; filter?: string; paginationToken?: string },
+	): Promise<INodeListSearchResult> {
+		const { node, workflow, additionalData } = this.prepare(options);
+		(additionalData as unknown as { currentNodeParameters: unknown }).currentNodeParameters = node.parameters;
+		const nodeType = this.nodeTypes.getByNameAndVersion(options.type);
+		const search = nodeType.methods?.listSearch?.[options.method];
+		if (!search) throw new Error(`${options.type} has no listSearch method ${options.method}`);
+		const context = new LoadOptionsContext(workflow, node, additionalData, `parameters.${options.method}`);
+		return await search.call(context, options.filter, options.paginationToken);
 	}
 }

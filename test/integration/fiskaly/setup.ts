@@ -1,10 +1,10 @@
-import { FiskalyApi } from '../../credentials/FiskalyApi.credentials';
-import type { FiskalyFamily } from '../../nodes/Fiskaly/auth';
-import { Fiskaly } from '../../nodes/Fiskaly/Fiskaly.node';
-import { resetTokenState } from '../../nodes/shared/tokens';
-import { Harness } from '../harness';
-import type { RunOptions, RunResult } from '../harness';
-import type { FiskalySimulator } from '../simulators/fiskaly';
+import { FiskalyApi } from '../../../credentials/FiskalyApi.credentials';
+import type { FiskalyFamily } from '../../../nodes/Fiskaly/auth';
+import { Fiskaly } from '../../../nodes/Fiskaly/Fiskaly.node';
+import { resetTokenState } from '../../../nodes/shared/tokens';
+import { Harness } from '../../harness';
+import type { RunOptions, RunResult } from '../../harness';
+import type { FiskalySimulator } from '../../simulators/fiskaly';
 
 /** A harness with one fiskaly credential pointing at the simulator (through the loopback override). */
 export class FiskalyRig {

@@ -1,6 +1,6 @@
-import { resetTokenState } from '../../nodes/shared/tokens';
-import { FiskalySimulator } from '../simulators/fiskaly';
-import { FiskalyRig, visibleText } from './fiskaly.setup';
+import { resetTokenState } from '../../../nodes/shared/tokens';
+import { FiskalySimulator } from '../../simulators/fiskaly';
+import { FiskalyRig, visibleText } from './setup';
 
 /**
  * The issue's "Must show" for the token lifecycle, through n8n-core's real execution path: token
