@@ -1,7 +1,7 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import { LIST_PROPERTIES } from '../../shared/descriptions';
+import { LIST_PROPERTIES, NAME_VALUE_ROWS } from '../../shared/descriptions';
 import { idLocator } from '../../shared/locators';
 import type { Operation, Resource } from '../../shared/operations';
 import { compact, idParam, nameValuePairs, requiredParam, textParam } from '../../shared/parameters';
@@ -67,16 +67,7 @@ const FORM_FIELDS: INodeProperties = {
 	placeholder: 'Add Field',
 	default: {},
 	description: 'Other booking form fields (see booking/form in your account), e.g. customer_phone',
-	options: [
-		{
-			displayName: 'Field',
-			name: 'values',
-			values: [
-				{ displayName: 'Name', name: 'name', type: 'string', default: '' },
-				{ displayName: 'Value', name: 'value', type: 'string', default: '' },
-			],
-		},
-	],
+	options: NAME_VALUE_ROWS,
 };
 
 /** Checkfront books through a session: the slips open it, the customer form closes it. */
