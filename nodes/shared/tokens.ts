@@ -3,6 +3,7 @@ import { NodeApiError } from 'n8n-workflow';
 import type {
 	IAdditionalCredentialOptions,
 	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
 	IHttpRequestHelper,
 	IHttpRequestOptions,
 	INode,
@@ -306,11 +307,9 @@ export async function credentialRequest(
 	}
 	let failure: unknown;
 	try {
-		return await helpers.helpers.httpRequest({
-			...options,
-			disableFollowRedirect: true,
-			...(allowed !== undefined ? { allowedDomains: allowed } : {}),
-		});
+		// No `allowedDomains` option here: n8n 2.41 adds the credential's own list to the hook's
+		// requests and refuses a request that brings one of its own.
+		return await helpers.helpers.httpRequest({ ...options, disableFollowRedirect: true });
 	} catch (error) {
 		failure = error;
 	}
@@ -327,4 +326,21 @@ export async function credentialRequest(
 		description: `A token endpoint has no reason to redirect. Check the host or base URL in the credential; if ${who.provider} really moved, enter the new host there.`,
 		httpCode: status,
 	});
+}
+
+/**
+ * The credential test ("Test" button) of every credential of the package: n8n sends `test.request`
+ * with the credential applied (Basic, Bearer, or the token its preAuthentication obtained) and,
+ * left alone, follows redirects with it (on 1.x and 2.x alike). These options make it never follow
+ * one, and the rules turn the redirect into a message that says so.
+ */
+export function credentialTestRequest(
+	provider: string,
+	request: ICredentialTestRequest['request'],
+): ICredentialTestRequest {
+	const message = `${provider} answered the test with a redirect. It was not followed, so the credential was not sent on; check the host or base URL of the credential.`;
+	return {
+		request: { ...request, disableFollowRedirect: true, sendCredentialsOnCrossOriginRedirect: false },
+		rules: [301, 302, 303, 307, 308].map((value) => ({ type: 'responseCode' as const, properties: { value, message } })),
+	};
 }
