@@ -1,6 +1,7 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
 import { HOST_PROPERTY, hostExpression } from '../nodes/Checkfront/auth';
+import { credentialTestRequest } from '../nodes/shared/tokens';
 
 /**
  * Checkfront token pair: API key and secret sent as HTTP Basic on every request (server-to-server,
@@ -61,10 +62,8 @@ export class CheckfrontApi implements ICredentialType {
 		},
 	};
 
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: hostExpression('/api/3.0', '$credentials'),
-			url: '/ping',
-		},
-	};
+	test: ICredentialTestRequest = credentialTestRequest('Checkfront', {
+		baseURL: hostExpression('/api/3.0', '$credentials'),
+		url: '/ping',
+	});
 }

@@ -15,6 +15,7 @@ import {
 	testBaseUrlExpression,
 	testPathExpression,
 } from '../nodes/Fiskaly/auth';
+import { credentialTestRequest } from '../nodes/shared/tokens';
 
 /**
  * fiskaly: an API key and secret exchanged for a JWT (three token shapes, one per product family).
@@ -128,11 +129,9 @@ export class FiskalyApi implements ICredentialType {
 		return fiskalyAuthenticate(credentials, requestOptions);
 	}
 
-	test: ICredentialTestRequest = {
-		request: {
-			method: 'GET',
-			baseURL: testBaseUrlExpression(),
-			url: testPathExpression(),
-		},
-	};
+	test: ICredentialTestRequest = credentialTestRequest('fiskaly', {
+		method: 'GET',
+		baseURL: testBaseUrlExpression(),
+		url: testPathExpression(),
+	});
 }

@@ -9,6 +9,7 @@ import { loopbackBaseUrl } from '../shared/request';
 import { withRetry } from '../shared/retry';
 import {
 	credentialKey,
+	credentialRequest,
 	expiresAt,
 	freshestToken,
 	isExpired,
@@ -244,7 +245,7 @@ export async function fiskalyPreAuthentication(helpers: IHttpRequestHelper, cred
 	const exchange = async (body: IDataObject): Promise<CachedToken> => {
 		const response = await withRetry(
 			async () =>
-				await helpers.helpers.httpRequest({
+				await credentialRequest(helpers, credentials, { credentialType: 'fiskalyApi', provider: 'fiskaly' }, {
 					method: 'POST',
 					url: settings.tokenUrl,
 					body,

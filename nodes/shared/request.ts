@@ -1,6 +1,7 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type {
 	IAdditionalCredentialOptions,
+	ICredentialDataDecryptedObject,
 	IDataObject,
 	IExecuteFunctions,
 	IHttpRequestMethods,
@@ -10,11 +11,13 @@ import type {
 	IN8nHttpFullResponse,
 } from 'n8n-workflow';
 
+import { credentialAllowedDomains, domainRefusal } from './domains';
 import { toNodeApiError } from './errors';
 import type { ErrorBodyParser, ErrorContext } from './errors';
 import { extractHttpFailure, normaliseHeaders } from './failures';
 import { paginate } from './paginate';
 import type { PageRequest, PaginateOptions, PaginationStrategy } from './paginate';
+import { redactOutput, rememberedSecrets, secretValuesOf } from './redact';
 import { RetryGaveUpError, withRetry } from './retry';
 import type { RetryPolicy } from './retry';
 
@@ -33,7 +36,11 @@ export interface ProviderApi {
 	credentialType: string;
 	/** Origin plus optional path prefix, no trailing slash: "https://x.checkfront.com/api/3.0". */
 	baseUrl: string;
-	/** Credential secrets to redact from every error. */
+	/**
+	 * Credential secrets to redact from every error and output. The request layer adds the values
+	 * of the moment itself (see `currentSecrets`): what the credential holds when the answer
+	 * arrives, and every token this process minted.
+	 */
 	secrets: readonly string[];
 	retry?: Partial<RetryPolicy>;
 	headers?: IDataObject;
@@ -162,15 +169,57 @@ function parseJsonBody(body: unknown): { ok: true; value: unknown } | { ok: fals
 	}
 }
 
-function errorContext(api: ProviderApi, itemIndex?: number, note?: string): ErrorContext {
-	return { provider: api.provider, secrets: api.secrets, itemIndex, note, adviceByStatus: api.adviceByStatus, parseError: api.parseError };
+function errorContext(api: ProviderApi, itemIndex?: number, note?: string, secrets: readonly string[] = api.secrets): ErrorContext {
+	return { provider: api.provider, secrets, itemIndex, note, adviceByStatus: api.adviceByStatus, parseError: api.parseError };
 }
 
 /** A failure turned into the user-facing error, secrets removed. */
-export function providerError(node: INode, api: ProviderApi, error: unknown, itemIndex?: number): NodeApiError {
+export function providerError(
+	node: INode,
+	api: ProviderApi,
+	error: unknown,
+	itemIndex?: number,
+	secrets: readonly string[] = api.secrets,
+): NodeApiError {
 	const note = error instanceof RetryGaveUpError ? error.note : undefined;
-	return toNodeApiError(node, error, errorContext(api, itemIndex, note));
+	return toNodeApiError(node, error, errorContext(api, itemIndex, note, secrets));
 }
+
+/**
+ * Every secret of the credential at this moment, for any provider: the adapter's list, what the
+ * credential holds now (re-read: a token minted or refreshed during this very request is in it,
+ * whether our preAuthentication or n8n-core's OAuth2 refresh obtained it), the copy n8n-core
+ * updates in place for an expired token, and every token this process minted.
+ */
+export async function currentSecrets(ctx: RequestContext, api: ProviderApi): Promise<string[]> {
+	const values = [...api.secrets, ...rememberedSecrets()];
+	values.push(...secretValuesOf(api.additionalCredentialOptions?.credentialsDecrypted?.data));
+	try {
+		values.push(...secretValuesOf(await ctx.getCredentials(api.credentialType)));
+	} catch {
+		// The adapter's list and the minted tokens still apply.
+	}
+	return values;
+}
+
+/** The credential's allowed domains, read once per ProviderApi (they do not change during a run). */
+const allowlists = new WeakMap<ProviderApi, { allowed?: string; refused?: string }>();
+
+async function allowlistOf(ctx: RequestContext, api: ProviderApi): Promise<{ allowed?: string; refused?: string }> {
+	const known = allowlists.get(api);
+	if (known) return known;
+	let result: { allowed?: string; refused?: string };
+	try {
+		const credentials = api.additionalCredentialOptions?.credentialsDecrypted?.data ?? (await ctx.getCredentials<ICredentialDataDecryptedObject>(api.credentialType));
+		result = { allowed: credentialAllowedDomains(credentials) };
+	} catch (error) {
+		result = { refused: (error as Error).message };
+	}
+	allowlists.set(api, result);
+	return result;
+}
+
+class DomainRefusedError extends Error {}
 
 /**
  * One authenticated call with retry, redirect policy and error mapping. Throws NodeApiError (or
@@ -189,8 +238,12 @@ export async function apiRequest<T = unknown>(
 		throw new NodeOperationError(node, (error as Error).message, { itemIndex: call.itemIndex });
 	}
 	const idempotent = call.idempotent ?? IDEMPOTENT_METHODS.has(call.method);
+	const allowlist = await allowlistOf(ctx, api);
 
 	const send = async (target: string): Promise<IN8nHttpFullResponse> => {
+		// n8n 2.x "Allowed HTTP Request Domains": checked on every hop, before anything is sent.
+		const refusal = allowlist.refused ?? domainRefusal(target, allowlist.allowed);
+		if (refusal !== undefined) throw new DomainRefusedError(refusal);
 		const options: IHttpRequestOptions = {
 			method: call.method,
 			url: target,
@@ -200,6 +253,7 @@ export async function apiRequest<T = unknown>(
 			disableFollowRedirect: true,
 			timeout: api.timeoutMs ?? DEFAULT_TIMEOUT_MS,
 			json: call.bodyType !== 'form',
+			...(allowlist.allowed !== undefined ? { allowedDomains: allowlist.allowed } : {}),
 		};
 		if (call.body !== undefined) {
 			if (call.bodyType === 'form') {
@@ -226,6 +280,7 @@ export async function apiRequest<T = unknown>(
 			} catch (error) {
 				failure = error;
 			}
+			if (failure instanceof DomainRefusedError) throw failure;
 			const { status, headers } = extractHttpFailure(failure);
 			const isRedirect = status !== undefined && status >= 300 && status < 400 && headers.location;
 			if (!isRedirect || hop >= MAX_REDIRECTS) throw failure;
@@ -241,6 +296,12 @@ export async function apiRequest<T = unknown>(
 	try {
 		response = await withRetry(sendFollowingRedirects, { policy: api.retry, idempotent });
 	} catch (error) {
+		if (error instanceof DomainRefusedError) {
+			throw new NodeOperationError(node, error.message, {
+				description: `The credential's "Allowed HTTP Request Domains" leave out this ${api.provider} host, so nothing was sent. Add the host to the list, or set the option to All.`,
+				itemIndex: call.itemIndex,
+			});
+		}
 		if (error instanceof ForeignRedirectError) {
 			throw new NodeApiError(node, { provider: api.provider }, {
 				message: `${api.provider} redirected the request to ${error.host}, which is not a ${api.provider} host. It was not followed, so the credential was not sent there.`,
@@ -248,18 +309,21 @@ export async function apiRequest<T = unknown>(
 				itemIndex: call.itemIndex,
 			});
 		}
-		throw providerError(node, api, error, call.itemIndex);
+		throw providerError(node, api, error, call.itemIndex, await currentSecrets(ctx, api));
 	}
 
+	const secrets = await currentSecrets(ctx, api);
 	const parsed = parseJsonBody(response.body);
 	if (!parsed.ok) {
 		throw toNodeApiError(
 			node,
 			{ response: { status: response.statusCode, headers: response.headers, data: String(response.body) } },
-			errorContext(api, call.itemIndex),
+			errorContext(api, call.itemIndex, undefined, secrets),
 		);
 	}
-	return { status: response.statusCode, headers: normaliseHeaders(response.headers), body: parsed.value as T };
+	// An answer that echoes a secret (an Authorization header, a token) is cleaned before it can
+	// reach the output items; one substring pass when it holds none.
+	return { status: response.statusCode, headers: normaliseHeaders(response.headers), body: redactOutput(parsed.value as T, secrets) };
 }
 
 /**

@@ -1,6 +1,18 @@
 import { createHash } from 'crypto';
 import { NodeApiError } from 'n8n-workflow';
-import type { IAdditionalCredentialOptions, ICredentialDataDecryptedObject, INode, JsonObject } from 'n8n-workflow';
+import type {
+	IAdditionalCredentialOptions,
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	IHttpRequestHelper,
+	IHttpRequestOptions,
+	INode,
+	JsonObject,
+} from 'n8n-workflow';
+
+import { credentialAllowedDomains, domainRefusal } from './domains';
+import { extractHttpFailure } from './failures';
+import { forgetRememberedSecrets, isSecretKey, rememberSecrets } from './redact';
 
 /**
  * Token bookkeeping for credentials that exchange a key and secret for a short-lived token in
@@ -103,6 +115,8 @@ export function rememberToken(key: string, token: CachedToken): void {
 	}
 	cache.delete(key);
 	cache.set(key, token);
+	// Redacted by value from now on, wherever it shows up (an echo in a body, an error).
+	rememberSecrets([token.accessToken, ...Object.entries(token.extra).filter(([name]) => isSecretKey(name)).map(([, value]) => value)]);
 }
 
 export function forgetToken(key: string): void {
@@ -195,6 +209,7 @@ export function resetTokenState(): void {
 	cache.clear();
 	inFlight.clear();
 	refusals.clear();
+	forgetRememberedSecrets();
 }
 
 /**
@@ -262,4 +277,70 @@ export function tokenExchangeError(
 	error.message = detail.message;
 	error.context[TOKEN_EXCHANGE_ERROR] = true;
 	return error;
+}
+
+/**
+ * The one way a credential sends its own requests (token exchange, token refresh), for every
+ * provider: a redirect is never followed (a 307/308 would re-send the key and secret or the refresh
+ * token to wherever it points); it is refused with an error naming only the host. The credential's
+ * allowed domains (n8n 2.x "Allowed HTTP Request Domains") apply here as to every API call.
+ */
+export async function credentialRequest(
+	helpers: IHttpRequestHelper,
+	credentials: ICredentialDataDecryptedObject,
+	who: { credentialType: string; provider: string },
+	options: IHttpRequestOptions,
+): Promise<unknown> {
+	let allowed: string | undefined;
+	let refusal: string | undefined;
+	try {
+		allowed = credentialAllowedDomains(credentials);
+		refusal = domainRefusal(options.url, allowed);
+	} catch (error) {
+		refusal = (error as Error).message;
+	}
+	if (refusal !== undefined) {
+		throw tokenExchangeError(who.credentialType, {
+			message: `${who.provider}: the token request was not sent. ${refusal}`,
+			description: `The credential's "Allowed HTTP Request Domains" leave out the ${who.provider} host it talks to. Add that host to the list, or set the option to All.`,
+		});
+	}
+	let failure: unknown;
+	try {
+		// No `allowedDomains` option here: n8n 2.41 adds the credential's own list to the hook's
+		// requests and refuses a request that brings one of its own.
+		return await helpers.helpers.httpRequest({ ...options, disableFollowRedirect: true });
+	} catch (error) {
+		failure = error;
+	}
+	const { status, headers } = extractHttpFailure(failure);
+	if (status === undefined || status < 300 || status >= 400) throw failure;
+	let target = 'an address it did not name';
+	try {
+		target = new URL(headers.location ?? '', options.url).host || target;
+	} catch {
+		// keep the generic wording
+	}
+	throw tokenExchangeError(who.credentialType, {
+		message: `${who.provider} answered the token request with a redirect (HTTP ${status}) to ${target}. It was not followed, so the credential's secrets were not sent there.`,
+		description: `A token endpoint has no reason to redirect. Check the host or base URL in the credential; if ${who.provider} really moved, enter the new host there.`,
+		httpCode: status,
+	});
+}
+
+/**
+ * The credential test ("Test" button) of every credential of the package: n8n sends `test.request`
+ * with the credential applied (Basic, Bearer, or the token its preAuthentication obtained) and,
+ * left alone, follows redirects with it (on 1.x and 2.x alike). These options make it never follow
+ * one, and the rules turn the redirect into a message that says so.
+ */
+export function credentialTestRequest(
+	provider: string,
+	request: ICredentialTestRequest['request'],
+): ICredentialTestRequest {
+	const message = `${provider} answered the test with a redirect. It was not followed, so the credential was not sent on; check the host or base URL of the credential.`;
+	return {
+		request: { ...request, disableFollowRedirect: true, sendCredentialsOnCrossOriginRedirect: false },
+		rules: [301, 302, 303, 307, 308].map((value) => ({ type: 'responseCode' as const, properties: { value, message } })),
+	};
 }

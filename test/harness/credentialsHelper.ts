@@ -11,7 +11,7 @@ import type {
 	IWorkflowExecuteAdditionalData,
 	Workflow,
 } from 'n8n-workflow';
-import { ICredentialsHelper, NodeHelpers } from 'n8n-workflow';
+import { getCredentialOwnRequestAllowedDomains, ICredentialsHelper, NodeHelpers } from 'n8n-workflow';
 
 import { OAuth2ApiBase } from './oauth2Base';
 
@@ -168,8 +168,20 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		const shouldRun = credentials[expirable.name] === '' || credentialsExpired || isTest;
 		this.preAuthCalls.push({ type: typeName, credentialsExpired, ran: shouldRun });
 		if (!shouldRun) return undefined;
-		// n8n hands the hook a helper with httpRequest only (no authenticated helpers).
-		const restricted: IHttpRequestHelper = { helpers: { httpRequest: helpers.helpers.httpRequest } };
+		// n8n hands the hook a helper with httpRequest only (no authenticated helpers); 2.41 adds the
+		// credential's own "Allowed HTTP Request Domains" to it and refuses a request that brings its own.
+		const restricted: IHttpRequestHelper = {
+			helpers: {
+				httpRequest: async (requestOptions: IHttpRequestOptions) => {
+					const allowedDomains = getCredentialOwnRequestAllowedDomains(credentials);
+					if (allowedDomains === undefined) return await helpers.helpers.httpRequest(requestOptions);
+					if (requestOptions.allowedDomains !== undefined) {
+						throw new Error('This credential restricts requests to specific domains, which cannot be combined with the domains its authentication step asks for.');
+					}
+					return await helpers.helpers.httpRequest({ ...requestOptions, allowedDomains });
+				},
+			},
+		};
 		const output = (await type.preAuthentication.call(restricted, credentials)) as ICredentialDataDecryptedObject;
 		if (output?.[expirable.name] === undefined) return undefined;
 		const details = node.credentials?.[typeName];

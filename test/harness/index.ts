@@ -1,4 +1,4 @@
-import { ExecutionLifecycleHooks, LoadOptionsContext, WorkflowExecute } from 'n8n-core';
+import { ExecuteContext, ExecutionLifecycleHooks, LoadOptionsContext, RoutingNode, WorkflowExecute } from 'n8n-core';
 import type {
 	ICredentialType,
 	IDataObject,
@@ -12,7 +12,7 @@ import type {
 	IWorkflowBase,
 	IWorkflowExecuteAdditionalData,
 } from 'n8n-workflow';
-import { createRunExecutionData, NodeHelpers, Workflow } from 'n8n-workflow';
+import { createEmptyRunExecutionData, createRunExecutionData, NodeHelpers, Workflow } from 'n8n-workflow';
 
 import { CredentialStore, CredentialTypeRegistry, TestCredentialsHelper } from './credentialsHelper';
 
@@ -97,8 +97,103 @@ export class Harness {
 		this.store.put({ id, name, type, data: data as never });
 	}
 
-	/** The node, its one-node workflow and n8n-core's additionalData, as n8n builds them for a run. */
-	private prepare(options: RunOptions) {
+	private additionalData(hooks?: ExecutionLifecycleHooks): IWorkflowExecuteAdditionalData {
+		return {
+			credentialsHelper: this.credentialsHelper,
+			hooks,
+			executionId: String(executionCounter),
+			currentNodeExecutionIndex: 0,
+			restApiUrl: 'http://127.0.0.1:5678/rest',
+			instanceBaseUrl: 'http://127.0.0.1:5678/',
+			formBaseUrl: 'http://127.0.0.1:5678/formBaseUrl',
+			formWaitingBaseUrl: 'http://127.0.0.1:5678/formWaitingBaseUrl',
+			formTestBaseUrl: 'http://127.0.0.1:5678/formTestBaseUrl',
+			webhookBaseUrl: 'http://127.0.0.1:5678/webhookBaseUrl',
+			webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhookWaitingBaseUrl',
+			webhookTestBaseUrl: 'http://127.0.0.1:5678/webhookTestBaseUrl',
+			mcpBaseUrl: 'http://127.0.0.1:5678/mcpBaseUrl',
+			mcpTestBaseUrl: 'http://127.0.0.1:5678/mcpTestBaseUrl',
+			variables: {},
+			userId: 'harness-user',
+			logAiEvent: () => undefined,
+			getRunExecutionData: async () => undefined,
+			getRuntimeCredential: async () => undefined,
+			executeWorkflow: async () => {
+				throw new Error('sub-workflows are not available in the harness');
+			},
+		} as unknown as IWorkflowExecuteAdditionalData;
+	}
+
+	/**
+	 * The credential's "Test" button, as n8n's CredentialsTester runs it on both lines: a throwaway
+	 * NoOp node whose one property routes `test.request` through n8n-core's RoutingNode, so the
+	 * credential is applied (preAuthentication first) and the rules map failed status codes.
+	 */
+	async testCredential(type: string, id: string): Promise<{ status: 'OK' | 'Error'; message: string }> {
+		const test = this.registry.getByName(type).test;
+		if (!test) return { status: 'Error', message: 'No testing function found for this credential.' };
+		const nodeType: INodeType = {
+			description: {
+				displayName: 'No Operation',
+				name: 'n8n-nodes-base.noOp',
+				group: ['transform'],
+				version: 1,
+				description: 'credential test',
+				defaults: { name: 'NoOp' },
+				inputs: ['main'],
+				outputs: ['main'],
+				credentials: [{ name: type, required: true }],
+				properties: [{ displayName: 'Temp', name: 'temp', type: 'string', routing: { request: test.request }, default: '' }],
+			},
+		};
+		const node: INode = {
+			id: 'temp',
+			name: 'Temp-Node',
+			type: 'n8n-nodes-base.noOp',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: { temp: '' },
+			credentials: { [type]: { id, name: this.store.get(id).name } },
+		};
+		const workflow = new Workflow({
+			nodes: [node],
+			connections: {},
+			active: false,
+			nodeTypes: new NodeTypeRegistry({ 'n8n-nodes-base.noOp': nodeType }),
+		});
+		this.credentialsHelper.workflow = workflow;
+		const credentials = { id, name: this.store.get(id).name, type, data: this.store.read(id) };
+		const context = new ExecuteContext(
+			workflow,
+			node,
+			this.additionalData(),
+			'internal',
+			createEmptyRunExecutionData(),
+			0,
+			[],
+			{ main: [[{ json: {} }]] },
+			{ node, data: {}, source: null },
+			[],
+		);
+		try {
+			await new RoutingNode(context, nodeType, credentials).runNode();
+		} catch (caught) {
+			const error = caught as Error & { cause?: { response?: { status: number; statusText?: string }; code?: string } };
+			const status = error.cause?.response?.status;
+			if (status !== undefined) {
+				const rule = (test.rules ?? []).find((r) => r.type === 'responseCode' && r.properties.value === status);
+				if (rule) return { status: 'Error', message: rule.properties.message };
+				if (status < 199 || status > 299) return { status: 'Error', message: error.cause?.response?.statusText || `Received HTTP status code: ${status}` };
+			} else if (error.cause?.code) {
+				return { status: 'Error', message: error.cause.code };
+			}
+			return { status: 'Error', message: error.message };
+		}
+		return { status: 'OK', message: 'Connection successful!' };
+	}
+
+	/** The node under test (editor defaults applied) in a one-node workflow the credentials helper resolves against. */
+	private nodeInWorkflow(options: RunOptions): { node: INode; workflow: Workflow } {
 		const nodeType = this.nodeTypes.getByNameAndVersion(options.type);
 		const typeVersion = options.typeVersion ?? ([] as number[]).concat(nodeType.description.version).slice(-1)[0];
 		const credentials: INode['credentials'] = {};
@@ -135,7 +230,11 @@ export class Harness {
 			settings: {},
 		});
 		this.credentialsHelper.workflow = workflow;
+		return { node, workflow };
+	}
 
+	async run(options: RunOptions): Promise<RunResult> {
+		const { node, workflow } = this.nodeInWorkflow(options);
 		executionCounter += 1;
 		const workflowData = { id: 'harness', name: 'harness', nodes: [node], connections: {} } as unknown as IWorkflowBase;
 		const mode = options.mode ?? 'manual';
@@ -144,35 +243,8 @@ export class Harness {
 		const done = new Promise<IRun>((resolve) => (finished = resolve));
 		hooks.addHandler('workflowExecuteAfter', (run) => finished(run));
 
-		const additionalData = {
-			credentialsHelper: this.credentialsHelper,
-			hooks,
-			executionId: String(executionCounter),
-			currentNodeExecutionIndex: 0,
-			restApiUrl: 'http://127.0.0.1:5678/rest',
-			instanceBaseUrl: 'http://127.0.0.1:5678/',
-			formBaseUrl: 'http://127.0.0.1:5678/formBaseUrl',
-			formWaitingBaseUrl: 'http://127.0.0.1:5678/formWaitingBaseUrl',
-			formTestBaseUrl: 'http://127.0.0.1:5678/formTestBaseUrl',
-			webhookBaseUrl: 'http://127.0.0.1:5678/webhookBaseUrl',
-			webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhookWaitingBaseUrl',
-			webhookTestBaseUrl: 'http://127.0.0.1:5678/webhookTestBaseUrl',
-			mcpBaseUrl: 'http://127.0.0.1:5678/mcpBaseUrl',
-			mcpTestBaseUrl: 'http://127.0.0.1:5678/mcpTestBaseUrl',
-			variables: {},
-			userId: 'harness-user',
-			logAiEvent: () => undefined,
-			getRunExecutionData: async () => undefined,
-			getRuntimeCredential: async () => undefined,
-			executeWorkflow: async () => {
-				throw new Error('sub-workflows are not available in the harness');
-			},
-		} as unknown as IWorkflowExecuteAdditionalData;
-		return { node, workflow, additionalData, hooks, done, mode };
-	}
+		const additionalData = this.additionalData(hooks);
 
-	async run(options: RunOptions): Promise<RunResult> {
-		const { node, workflow, additionalData, done, mode } = this.prepare(options);
 		const input = (options.items ?? [{}]).map((json, index) => ({ json, pairedItem: { item: index } }));
 		const runData = createRunExecutionData({
 			executionData: {
@@ -195,10 +267,10 @@ export class Harness {
 	async listSearch(
 		options: RunOptions & { method: string; filter?: string; paginationToken?: string },
 	): Promise<INodeListSearchResult> {
-		const { node, workflow, additionalData } = this.prepare(options);
+		const { node, workflow } = this.nodeInWorkflow(options);
+		const additionalData = this.additionalData();
 		(additionalData as unknown as { currentNodeParameters: unknown }).currentNodeParameters = node.parameters;
-		const nodeType = this.nodeTypes.getByNameAndVersion(options.type);
-		const search = nodeType.methods?.listSearch?.[options.method];
+		const search = this.nodeTypes.getByNameAndVersion(options.type).methods?.listSearch?.[options.method];
 		if (!search) throw new Error(`${options.type} has no listSearch method ${options.method}`);
 		const context = new LoadOptionsContext(workflow, node, additionalData, `parameters.${options.method}`);
 		return await search.call(context, options.filter, options.paginationToken);

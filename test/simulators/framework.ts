@@ -35,7 +35,9 @@ export type Fault =
 	| { kind: 'html'; status?: number }
 	| { kind: 'truncated'; status?: number }
 	| { kind: 'stall'; ms: number }
-	| { kind: 'reset' };
+	| { kind: 'reset' }
+	/** A hostile answer built from the request itself (echo its Authorization header, its body, ...). */
+	| { kind: 'reply'; reply: (request: RecordedRequest) => Reply };
 
 interface ArmedFault {
 	fault: Fault;
@@ -173,7 +175,7 @@ export class SimulatorServer {
 
 		const fault = this.takeFault(request);
 		if (fault) {
-			await this.applyFault(fault, res);
+			await this.applyFault(fault, res, request);
 			return;
 		}
 		let reply: Reply;
@@ -210,8 +212,11 @@ export class SimulatorServer {
 		res.end(body);
 	}
 
-	private async applyFault(fault: Fault, res: ServerResponse): Promise<void> {
+	private async applyFault(fault: Fault, res: ServerResponse, request: RecordedRequest): Promise<void> {
 		switch (fault.kind) {
+			case 'reply':
+				this.send(res, fault.reply(request));
+				return;
 			case 'status':
 				this.send(res, { status: fault.status, headers: fault.headers, json: fault.json, text: fault.text });
 				return;
