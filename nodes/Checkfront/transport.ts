@@ -2,6 +2,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-workflow';
 
 import { itemsAt, limitPage } from '../shared/paginate';
+import { pathSegment } from '../shared/paths';
 import { apiPaginate, apiRequest } from '../shared/request';
 import type { ProviderApi } from '../shared/request';
 import { isAllowedRedirect, normaliseHost, parseCheckfrontError } from './auth';
@@ -82,9 +83,9 @@ export function apiPath(path: string): string {
 	return withSlash.startsWith(`${API_PREFIX}/`) ? withSlash.slice(API_PREFIX.length) : withSlash;
 }
 
-/** Percent-encodes one path segment (an id or a booking code a user typed). */
+/** One path segment from an id or a booking code a user typed (shared rules: no dot segments, percent-encoded). */
 export function segment(value: unknown): string {
-	return encodeURIComponent(String(value).trim());
+	return pathSegment(value);
 }
 
 export async function checkfrontRequest(

@@ -6,6 +6,7 @@ import { fiskalySettings, parseFiskalyError } from './auth';
 import type { FiskalyFamily, FiskalySettings } from './auth';
 import { bodyToken, itemsAt, offsetLimit } from '../shared/paginate';
 import type { PaginationStrategy } from '../shared/paginate';
+import { pathSegment } from '../shared/paths';
 import { listFields, showFor, stringField } from '../shared/properties';
 import { apiPaginate, apiRequest } from '../shared/request';
 import type { ProviderApi } from '../shared/request';
@@ -58,14 +59,22 @@ export function required(f: Fiskaly, name: string, itemIndex: number): string {
 	return value;
 }
 
-/** An ID for a path segment; empty ones are refused, so a path never collapses onto another resource. */
+/** An ID for a path segment; empty and dot segments are refused, so a path never reaches another resource. */
 export function id(f: Fiskaly, name: string, itemIndex: number): string {
-	return encodeURIComponent(required(f, name, itemIndex));
+	return segmentOf(f, required(f, name, itemIndex), name, itemIndex);
 }
 
 /** A client-chosen ID (fiskaly creates with PUT): the given one, or a new UUID. */
 export function newId(f: Fiskaly, name: string, itemIndex: number): string {
-	return encodeURIComponent(str(f, name, itemIndex) || randomUUID());
+	return segmentOf(f, str(f, name, itemIndex) || randomUUID(), name, itemIndex);
+}
+
+function segmentOf(f: Fiskaly, value: string, name: string, itemIndex: number): string {
+	try {
+		return pathSegment(value, name);
+	} catch (error) {
+		throw new NodeOperationError(f.ctx.getNode(), (error as Error).message, { itemIndex });
+	}
 }
 
 export function json(f: Fiskaly, name: string, itemIndex: number): IDataObject {

@@ -14,6 +14,7 @@ import { toNodeApiError } from './errors';
 import type { ErrorBodyParser, ErrorContext } from './errors';
 import { extractHttpFailure, normaliseHeaders } from './failures';
 import { paginate } from './paginate';
+import { pathProblem } from './paths';
 import type { PageRequest, PaginateOptions, PaginationStrategy } from './paginate';
 import { RetryGaveUpError, withRetry } from './retry';
 import type { RetryPolicy } from './retry';
@@ -95,15 +96,21 @@ export function buildUrl(baseUrl: string, path: string): string {
 	if (path.startsWith('//') || path.includes('\\') || /[\u0000-\u001f\u007f]/.test(path) || /:\/\//.test(path)) {
 		throw new Error('The path must be a path on the provider, not a URL');
 	}
-	if (path.split('?')[0].split('/').some((segment) => segment === '..' || segment === '.' || /^%2e/i.test(segment))) {
-		throw new Error('The path must not contain "." or ".." segments');
-	}
 	if (path.includes('?') || path.includes('#')) {
 		throw new Error('Put query parameters in the query fields, not in the path');
 	}
+	const problem = pathProblem(path);
+	if (problem) throw new Error(`The path must not contain "." or ".." segments (${problem})`);
 	const base = new URL(baseUrl);
 	const url = new URL(baseUrl.replace(/\/+$/, '') + path);
 	if (url.origin !== base.origin) throw new Error('The path must stay on the provider host');
+	// Belt and braces: the parser removed no segment (it would, for a dot segment we missed), and the
+	// call stays under the provider's API prefix ("/api/3.0").
+	const prefix = base.pathname.replace(/\/+$/, '');
+	const count = (text: string) => text.split('/').length;
+	if (!(url.pathname === prefix || url.pathname.startsWith(`${prefix}/`)) || count(url.pathname) !== count(prefix + path)) {
+		throw new Error(`The path must stay under ${prefix || '/'} on the provider host`);
+	}
 	return url.toString();
 }
 
