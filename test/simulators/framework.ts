@@ -10,7 +10,10 @@ import type { AddressInfo, Socket } from 'node:net';
 
 export interface RecordedRequest {
 	method: string;
+	/** The path as routed: dot segments already resolved by the URL parser, as most servers do. */
 	path: string;
+	/** The request target exactly as it arrived, before any normalisation (path escapes show here). */
+	rawPath: string;
 	query: Record<string, string>;
 	headers: Record<string, string>;
 	rawBody: string;
@@ -175,6 +178,7 @@ export class SimulatorServer {
 		const request: RecordedRequest = {
 			method: (req.method ?? 'GET').toUpperCase(),
 			path: url.pathname,
+			rawPath: (req.url ?? '/').split('?')[0],
 			query: Object.fromEntries(url.searchParams.entries()),
 			headers,
 			rawBody,
