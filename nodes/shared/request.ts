@@ -12,7 +12,7 @@ import type {
 
 import { toNodeApiError } from './errors';
 import type { ErrorBodyParser, ErrorContext } from './errors';
-import { extractHttpFailure, normaliseHeaders } from './failures';
+import { extractHttpFailure, isObject, normaliseHeaders } from './failures';
 import { paginate } from './paginate';
 import { pathProblem } from './paths';
 import type { PageRequest, PaginateOptions, PaginationStrategy } from './paginate';
@@ -120,6 +120,23 @@ const ANSWERS = new WeakMap<object, AnswerInfo>();
 /** The answer a body object or array came from, when it is a body apiRequest returned (not a list collected from pages). */
 export function answerOf(value: unknown): AnswerInfo | undefined {
 	return typeof value === 'object' && value !== null ? ANSWERS.get(value) : undefined;
+}
+
+/**
+ * True when the call failed because the deadline cut it off. The deadline also spans the token
+ * exchange n8n runs inside the call (preAuthentication); a credential's own error from there is
+ * its own, and keeps its words.
+ */
+function abandonedAtDeadline(deadline: AbortSignal, failure: unknown): boolean {
+	if (!deadline.aborted) return false;
+	let current: unknown = failure;
+	for (let depth = 0; depth < 6 && isObject(current); depth++) {
+		if (current.retryable === false) return false;
+		if (current.code === 'ERR_CANCELED' || current.name === 'CanceledError' || current.name === 'AbortError') return true;
+		current = current.cause ?? current.lastError;
+	}
+	// n8n 1.x's wrapper may drop the cause: no HTTP answer at all, with the deadline passed, is the deadline.
+	return extractHttpFailure(failure).status === undefined;
 }
 
 /**
@@ -283,7 +300,7 @@ export async function apiRequest<T = unknown>(
 		} catch (error) {
 			failure = error;
 		}
-		throw deadline.aborted ? new DeadlineError(deadlineMs) : failure;
+		throw abandonedAtDeadline(deadline, failure) ? new DeadlineError(deadlineMs) : failure;
 	};
 
 	const sendFollowingRedirects = async (): Promise<IN8nHttpFullResponse> => {
