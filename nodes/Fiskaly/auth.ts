@@ -1,11 +1,11 @@
 import { NodeApiError } from 'n8n-workflow';
 import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestHelper, IHttpRequestOptions } from 'n8n-workflow';
 
-import { firstString, formatValidation, parseProviderError } from '../shared/errors';
+import { firstString, formatValidation, parseProviderError, quote } from '../shared/errors';
 import type { ErrorBodyParser } from '../shared/errors';
 import { extractHttpFailure, isObject } from '../shared/failures';
 import { redactText, secretForms } from '../shared/redact';
-import { loopbackBaseUrl } from '../shared/request';
+import { loopbackBaseUrl, REQUEST_LIMITS } from '../shared/request';
 import { withRetry } from '../shared/retry';
 import {
 	credentialKey,
@@ -189,7 +189,7 @@ export function parseTokenResponse(body: unknown, now: number = Date.now()): Omi
 function explainRefusal(error: unknown, settings: FiskalySettings, refreshNote: string) {
 	const failure = extractHttpFailure(error);
 	const detail = parseProviderError(failure.body, parseFiskalyError);
-	const said = [detail.code, detail.message].filter(Boolean).join(': ');
+	const said = quote([detail.code, detail.message].filter(Boolean).join(': '), settings.secrets);
 	const saidPart = said ? ` (fiskaly said: ${said})` : '';
 	const where = `${settings.label} at ${new URL(settings.tokenUrl).host}`;
 	const text = `${detail.code ?? ''} ${detail.message ?? ''}`;
@@ -251,6 +251,8 @@ export async function fiskalyPreAuthentication(helpers: IHttpRequestHelper, cred
 					body,
 					json: true,
 					headers: { Accept: 'application/json', ...settings.headers },
+					// One bound for the whole exchange, body included (a trickling answer never idles out).
+					abortSignal: AbortSignal.timeout(REQUEST_LIMITS.deadlineMs),
 				}),
 			{ idempotent: true, policy: { retryStatuses: [429], maxAttempts: 4, maxTotalWaitMs: 30_000 } },
 		);

@@ -5,7 +5,7 @@ import type { IDataObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-wo
 import type { OperationCall } from '../shared/operations';
 import { bodyToken, itemsAt, offsetLimit } from '../shared/paginate';
 import type { PaginationStrategy } from '../shared/paginate';
-import { listLimit, textParam } from '../shared/parameters';
+import { listLimit, segmentOf, textParam } from '../shared/parameters';
 import { apiList, apiRequest } from '../shared/request';
 import type { ProviderApi, RequestContext } from '../shared/request';
 import { refreshExpiredToken } from '../shared/tokens';
@@ -50,7 +50,7 @@ export function listStrategy(settings: FiskalySettings): PaginationStrategy {
 
 /** A client-chosen ID (fiskaly creates with PUT): the given one, or a new UUID, as a path segment. */
 export function newId(ctx: IExecuteFunctions, name: string, itemIndex: number): string {
-	return encodeURIComponent(textParam(ctx, name, itemIndex) || randomUUID());
+	return segmentOf(ctx, textParam(ctx, name, itemIndex) || randomUUID(), name, itemIndex);
 }
 
 /** One call; unified-API POST/PATCH carry an X-Idempotency-Key so that a retry is safe. */

@@ -152,6 +152,53 @@ function oauthRefreshError(node: INode, refresh: OAuthRefreshFailure, context: E
 	);
 }
 
+// --- Bounds --------------------------------------------------------------------------------------
+
+/** How much of what a provider said is quoted in a message, and attached as context. */
+export const QUOTE_LIMITS = { messageChars: 300, fieldChars: 200, fields: 10, attachedChars: 8_000 };
+
+/**
+ * A provider's text cut to `max` characters for quoting, with a note of what was left out. A cut
+ * can split a secret; a tail that is the start of one is dropped too, so no piece of it survives
+ * (whole secrets are removed afterwards by redaction).
+ */
+export function quote(text: string, secrets: readonly string[], max: number = QUOTE_LIMITS.messageChars): string {
+	if (text.length <= max) return text;
+	let cut = text.slice(0, max);
+	for (const secret of secrets) {
+		for (let length = Math.min(secret.length - 1, cut.length); length > 0; length--) {
+			if (cut.endsWith(secret.slice(0, length))) {
+				cut = cut.slice(0, cut.length - length);
+				break;
+			}
+		}
+	}
+	return `${cut}… (${text.length - cut.length} more characters not shown)`;
+}
+
+/** A copy of a response body small enough to attach to an error: long strings quoted, the whole bounded. */
+function boundedBody(value: unknown, secrets: readonly string[], depth = 0): unknown {
+	if (typeof value === 'string') return quote(value, secrets, QUOTE_LIMITS.fieldChars * 2);
+	if (depth > 8) return '[truncated]';
+	if (Array.isArray(value)) return value.slice(0, 50).map((entry) => boundedBody(entry, secrets, depth + 1));
+	if (isObject(value)) {
+		return Object.fromEntries(
+			Object.entries(value)
+				.slice(0, 50)
+				.map(([key, entry]) => [key.slice(0, 100), boundedBody(entry, secrets, depth + 1)]),
+		);
+	}
+	return value;
+}
+
+/** The redacted response summary attached to an error, never more than QUOTE_LIMITS.attachedChars of JSON. */
+function attachedResponse(body: unknown, secrets: readonly string[]): JsonObject | string {
+	const redacted = redactValue(boundedBody(body, secrets), secrets) as JsonObject;
+	const text = JSON.stringify(redacted) ?? '';
+	if (text.length <= QUOTE_LIMITS.attachedChars) return redacted;
+	return `${text.slice(0, QUOTE_LIMITS.attachedChars)}… (response body cut; ${text.length} characters in all after shortening)`;
+}
+
 // --- Messages ------------------------------------------------------------------------------------
 
 const GENERIC_ADVICE: Record<number, string> = {
@@ -196,16 +243,26 @@ export function toNodeApiError(node: INode, error: unknown, context: ErrorContex
 	const refresh = oauthRefreshFailure(error);
 	if (refresh) return oauthRefreshError(node, refresh, context);
 	const failure = extractHttpFailure(error);
-	const detail = parseProviderError(failure.body, context.parseError);
 	const { provider, secrets } = context;
+	const parsed = parseProviderError(failure.body, context.parseError);
+	const detail: ProviderErrorDetail = {
+		...parsed,
+		message: parsed.message === undefined ? undefined : quote(parsed.message, secrets),
+		code: parsed.code === undefined ? undefined : quote(parsed.code, secrets, 80),
+		fields: parsed.fields.slice(0, QUOTE_LIMITS.fields).map((field) => quote(field, secrets, QUOTE_LIMITS.fieldChars)),
+	};
+	if (parsed.fields.length > QUOTE_LIMITS.fields) detail.fields.push(`and ${parsed.fields.length - QUOTE_LIMITS.fields} more`);
 	let message: string;
 	let description: string;
 
-	if (failure.status === undefined && failure.networkCode) {
+	if (failure.truncated && (failure.status === undefined || failure.status < 300)) {
+		message = `${provider}: the answer was cut off mid-stream (truncated${failure.status !== undefined ? `, HTTP ${failure.status}` : ''})`;
+		description = `${provider} started answering but the connection closed before the whole body arrived, so nothing of it was used. This is usually a network or proxy problem: run the workflow again.`;
+	} else if (failure.status === undefined && failure.networkCode) {
 		message = `${provider}: no response (${failure.networkCode})`;
 		description = networkAdvice(failure.networkCode, provider);
 	} else if (failure.status === undefined) {
-		message = `${provider}: request failed: ${failure.message || 'unknown error'}`;
+		message = `${provider}: request failed: ${quote(failure.message || 'unknown error', secrets)}`;
 		description = 'Check the node parameters and the credential.';
 	} else {
 		const what = detail.malformed
@@ -230,8 +287,8 @@ export function toNodeApiError(node: INode, error: unknown, context: ErrorContex
 		...(failure.status !== undefined ? { httpCode: String(failure.status) } : {}),
 		...(detail.code ? { providerCode: detail.code } : {}),
 		...(failure.networkCode ? { networkCode: failure.networkCode } : {}),
-		...(failure.body !== undefined && !detail.malformed
-			? { response: redactValue(failure.body, secrets) as JsonObject }
+		...(failure.body !== undefined && !detail.malformed && !failure.truncated
+			? { response: attachedResponse(failure.body, secrets) }
 			: {}),
 	};
 	const apiError = new NodeApiError(node, summary, {

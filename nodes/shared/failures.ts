@@ -16,7 +16,24 @@ export interface HttpFailure {
 	body?: unknown;
 	/** Socket-level code such as ECONNRESET or ETIMEDOUT when no response arrived at all. */
 	networkCode?: string;
+	/** The response started but its body was cut off mid-stream (connection closed early). */
+	truncated?: boolean;
 	message: string;
+}
+
+/** What axios / Node say when a response body stops before its end. */
+const CUT_OFF = /stream has been aborted|premature close|aborted|ERR_STREAM_PREMATURE_CLOSE/i;
+
+/** True when some error in the chain says the response body was cut off mid-stream. */
+function cutOff(error: unknown): boolean {
+	let current: unknown = error;
+	for (let depth = 0; depth < 6 && isObject(current); depth++) {
+		if ((typeof current.message === 'string' && CUT_OFF.test(current.message)) || current.code === 'ERR_STREAM_PREMATURE_CLOSE') {
+			return true;
+		}
+		current = current.cause ?? current.lastError;
+	}
+	return false;
 }
 
 const NETWORK_CODES = new Set([
@@ -72,6 +89,7 @@ export function extractHttpFailure(error: unknown): HttpFailure {
 				status: (response.status ?? response.statusCode) as number,
 				headers: normaliseHeaders(response.headers),
 				body: response.data ?? response.body,
+				...(cutOff(error) ? { truncated: true } : {}),
 				message,
 			};
 		}
@@ -87,9 +105,9 @@ export function extractHttpFailure(error: unknown): HttpFailure {
 	// NodeApiError without a response object still knows its status code.
 	if (isObject(error) && error.httpCode && !Number.isNaN(Number(error.httpCode))) {
 		const context = isObject(error.context) ? error.context : {};
-		return { status: Number(error.httpCode), headers: {}, body: context.data, networkCode, message };
+		return { status: Number(error.httpCode), headers: {}, body: context.data, networkCode, ...(cutOff(error) ? { truncated: true } : {}), message };
 	}
-	return { headers: {}, networkCode, message };
+	return { headers: {}, networkCode, ...(cutOff(error) ? { truncated: true } : {}), message };
 }
 
 // --- OAuth2 refresh failures ------------------------------------------------------------------

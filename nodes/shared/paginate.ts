@@ -51,9 +51,9 @@ export function pick(body: unknown, path: string): unknown {
 export function itemsAt(path: string): ItemsOf {
 	return (body) => {
 		const value = path === '' ? body : pick(body, path);
-		if (Array.isArray(value)) return value.filter(isObject);
-		if (isObject(value)) return Object.values(value).filter(isObject);
-		return [];
+		// A record that is not an object is kept as `{ value }`: a list never loses an entry.
+		const records = Array.isArray(value) ? value : isObject(value) ? Object.values(value) : [];
+		return records.map((record) => (isObject(record) ? record : { value: record as IDataObject[string] }));
 	};
 }
 

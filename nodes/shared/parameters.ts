@@ -1,6 +1,8 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
+import { pathSegment } from './paths';
+
 /**
  * Readers of node parameters for one item, the same in every provider: trimmed text, required
  * text, ids for a URL path (plain strings or resource locators), JSON objects, name/value lists and
@@ -26,11 +28,23 @@ export function requiredParam(ctx: IExecuteFunctions, name: string, itemIndex: n
 }
 
 /**
+ * A value as one URL path segment (shared rules, paths.ts: percent-encoded; empty values and dot
+ * segments in any spelling refused), the refusal as this item's error.
+ */
+export function segmentOf(ctx: IExecuteFunctions, value: string, name: string, itemIndex: number): string {
+	try {
+		return pathSegment(value, name);
+	} catch (error) {
+		throw new NodeOperationError(ctx.getNode(), (error as Error).message, { itemIndex });
+	}
+}
+
+/**
  * An id (typed, picked from a list, or read from a URL by a resource locator) as one URL path
- * segment: empty ids are refused, so a path never collapses onto another resource.
+ * segment: empty ids and dot segments are refused, so a path never reaches another resource.
  */
 export function idParam(ctx: IExecuteFunctions, name: string, itemIndex: number): string {
-	return encodeURIComponent(requiredParam(ctx, name, itemIndex));
+	return segmentOf(ctx, requiredParam(ctx, name, itemIndex), name, itemIndex);
 }
 
 /** A JSON parameter that must hold an object (the editor hands over a string or an object). */

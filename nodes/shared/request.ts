@@ -14,8 +14,9 @@ import type {
 import { credentialAllowedDomains, domainRefusal } from './domains';
 import { toNodeApiError } from './errors';
 import type { ErrorBodyParser, ErrorContext } from './errors';
-import { extractHttpFailure, normaliseHeaders } from './failures';
+import { extractHttpFailure, isObject, normaliseHeaders } from './failures';
 import { paginate } from './paginate';
+import { pathProblem } from './paths';
 import type { PageRequest, PaginateOptions, PaginationStrategy } from './paginate';
 import { redactOutput, rememberedSecrets, secretValuesOf } from './redact';
 import { RetryGaveUpError, withRetry } from './retry';
@@ -56,8 +57,10 @@ export interface ProviderApi {
 	allowRedirectTo?: (url: URL) => boolean;
 	/** Told when a redirect to another allowed host was followed, so the node can warn the user. */
 	onRedirected?: (from: string, to: string) => void;
-	/** Per-request timeout. */
+	/** Per-request idle timeout (no byte for this long). */
 	timeoutMs?: number;
+	/** Total time one request may take, body included (default REQUEST_LIMITS.deadlineMs). */
+	deadlineMs?: number;
 }
 
 export interface ApiCall {
@@ -77,7 +80,10 @@ export interface ApiCall {
 export interface ApiResponse<T = unknown> {
 	status: number;
 	headers: Record<string, string>;
+	/** The parsed body; `{}` (marked, see answerOf) when the provider sent no body or JSON `null`. */
 	body: T;
+	/** Set when the provider sent no usable body: what it did instead, in words. */
+	emptyNote?: string;
 }
 
 /** A redirect to a host the provider does not own; never followed with credentials. */
@@ -92,6 +98,67 @@ const MAX_REDIRECTS = 3;
 export const DEFAULT_TIMEOUT_MS = 60_000;
 
 /**
+ * Limits of every call, for every provider. n8n-core's `timeout` is axios' idle timeout: a server
+ * that sends one byte every half second never trips it. The deadline bounds one request (one
+ * attempt, one redirect hop) from start to the last byte. Tests lower it.
+ */
+export const REQUEST_LIMITS = { deadlineMs: 120_000 };
+
+/** A request abandoned at its deadline; not retried (the provider answers, only far too slowly). */
+export class DeadlineError extends Error {
+	readonly retryable = false;
+
+	constructor(readonly ms: number) {
+		super(`no complete answer within ${Math.round(ms / 1000)} s`);
+		this.name = 'DeadlineError';
+	}
+}
+
+/** What a provider's answer body was, for the per-item loop (execute.ts): which provider, and, when empty, what it sent. */
+export interface AnswerInfo {
+	provider: string;
+	status: number;
+	/** Set when the body was empty or JSON null: what the provider did, in words. */
+	emptyNote?: string;
+}
+
+const ANSWERS = new WeakMap<object, AnswerInfo>();
+
+/** The answer a body object or array came from, when it is a body apiRequest returned (not a list collected from pages). */
+export function answerOf(value: unknown): AnswerInfo | undefined {
+	return typeof value === 'object' && value !== null ? ANSWERS.get(value) : undefined;
+}
+
+/**
+ * True when the call failed because the deadline cut it off. The deadline also spans the token
+ * exchange n8n runs inside the call (preAuthentication); a credential's own error from there is
+ * its own, and keeps its words.
+ */
+function abandonedAtDeadline(deadline: AbortSignal, failure: unknown): boolean {
+	if (!deadline.aborted) return false;
+	let current: unknown = failure;
+	for (let depth = 0; depth < 6 && isObject(current); depth++) {
+		if (current.retryable === false) return false;
+		if (current.code === 'ERR_CANCELED' || current.name === 'CanceledError' || current.name === 'AbortError') return true;
+		current = current.cause ?? current.lastError;
+	}
+	// n8n 1.x's wrapper may drop the cause: no HTTP answer at all, with the deadline passed, is the deadline.
+	return extractHttpFailure(failure).status === undefined;
+}
+
+/**
+ * The execution's cancel signal joined with the deadline. httpRequestWithAuthentication replaces
+ * `abortSignal` with `this.getExecutionCancelSignal()` (both n8n lines), so the call runs with a
+ * `this` whose getExecutionCancelSignal hands over the joined signal; everything else is the context.
+ */
+function withDeadline(ctx: RequestContext, deadline: AbortSignal): { caller: RequestContext; signal: AbortSignal } {
+	const own = (ctx as Partial<IExecuteFunctions>).getExecutionCancelSignal?.call(ctx);
+	const signal = own ? AbortSignal.any([own, deadline]) : deadline;
+	const caller = Object.create(ctx, { getExecutionCancelSignal: { value: () => signal } }) as RequestContext;
+	return { caller, signal };
+}
+
+/**
  * Joins base URL and path, refusing anything that could leave the base URL's origin: absolute URLs,
  * protocol-relative paths, backslashes, dot segments, control characters.
  */
@@ -102,15 +169,21 @@ export function buildUrl(baseUrl: string, path: string): string {
 	if (path.startsWith('//') || path.includes('\\') || /[\u0000-\u001f\u007f]/.test(path) || /:\/\//.test(path)) {
 		throw new Error('The path must be a path on the provider, not a URL');
 	}
-	if (path.split('?')[0].split('/').some((segment) => segment === '..' || segment === '.' || /^%2e/i.test(segment))) {
-		throw new Error('The path must not contain "." or ".." segments');
-	}
 	if (path.includes('?') || path.includes('#')) {
 		throw new Error('Put query parameters in the query fields, not in the path');
 	}
+	const problem = pathProblem(path);
+	if (problem) throw new Error(`The path must not contain "." or ".." segments (${problem})`);
 	const base = new URL(baseUrl);
 	const url = new URL(baseUrl.replace(/\/+$/, '') + path);
 	if (url.origin !== base.origin) throw new Error('The path must stay on the provider host');
+	// Belt and braces: the parser removed no segment (it would, for a dot segment we missed), and the
+	// call stays under the provider's API prefix ("/api/3.0").
+	const prefix = base.pathname.replace(/\/+$/, '');
+	const count = (text: string) => text.split('/').length;
+	if (!(url.pathname === prefix || url.pathname.startsWith(`${prefix}/`)) || count(url.pathname) !== count(prefix + path)) {
+		throw new Error(`The path must stay under ${prefix || '/'} on the provider host`);
+	}
 	return url.toString();
 }
 
@@ -157,13 +230,16 @@ export function encodeForm(body: IDataObject | IDataObject[], prefix = ''): stri
 	return parts.join('&');
 }
 
-function parseJsonBody(body: unknown): { ok: true; value: unknown } | { ok: false } {
+/** The body as JSON; `empty` says what the provider sent instead of a body (nothing, or JSON null). */
+function parseJsonBody(body: unknown): { ok: true; value: unknown; empty?: string } | { ok: false } {
 	if (Buffer.isBuffer(body)) body = body.toString('utf8');
+	if (body === undefined || body === null) return { ok: true, value: {}, empty: body === null ? 'a JSON null body' : 'no content' };
 	if (typeof body !== 'string') return { ok: true, value: body };
 	const text = body.trim();
-	if (text === '') return { ok: true, value: {} };
+	if (text === '') return { ok: true, value: {}, empty: 'no content' };
 	try {
-		return { ok: true, value: JSON.parse(text) };
+		const value = JSON.parse(text) as unknown;
+		return value === null ? { ok: true, value: {}, empty: 'a JSON null body' } : { ok: true, value };
 	} catch {
 		return { ok: false };
 	}
@@ -240,10 +316,13 @@ export async function apiRequest<T = unknown>(
 	const idempotent = call.idempotent ?? IDEMPOTENT_METHODS.has(call.method);
 	const allowlist = await allowlistOf(ctx, api);
 
+	const deadlineMs = api.deadlineMs ?? REQUEST_LIMITS.deadlineMs;
 	const send = async (target: string): Promise<IN8nHttpFullResponse> => {
 		// n8n 2.x "Allowed HTTP Request Domains": checked on every hop, before anything is sent.
 		const refusal = allowlist.refused ?? domainRefusal(target, allowlist.allowed);
 		if (refusal !== undefined) throw new DomainRefusedError(refusal);
+		const deadline = AbortSignal.timeout(deadlineMs);
+		const { caller, signal } = withDeadline(ctx, deadline);
 		const options: IHttpRequestOptions = {
 			method: call.method,
 			url: target,
@@ -254,6 +333,7 @@ export async function apiRequest<T = unknown>(
 			timeout: api.timeoutMs ?? DEFAULT_TIMEOUT_MS,
 			json: call.bodyType !== 'form',
 			...(allowlist.allowed !== undefined ? { allowedDomains: allowlist.allowed } : {}),
+			abortSignal: signal,
 		};
 		if (call.body !== undefined) {
 			if (call.bodyType === 'form') {
@@ -263,12 +343,18 @@ export async function apiRequest<T = unknown>(
 				options.body = call.body;
 			}
 		}
-		return (await ctx.helpers.httpRequestWithAuthentication.call(
-			ctx,
-			api.credentialType,
-			options,
-			api.additionalCredentialOptions,
-		)) as IN8nHttpFullResponse;
+		let failure: unknown;
+		try {
+			return (await ctx.helpers.httpRequestWithAuthentication.call(
+				caller,
+				api.credentialType,
+				options,
+				api.additionalCredentialOptions,
+			)) as IN8nHttpFullResponse;
+		} catch (error) {
+			failure = error;
+		}
+		throw abandonedAtDeadline(deadline, failure) ? new DeadlineError(deadlineMs) : failure;
 	};
 
 	const sendFollowingRedirects = async (): Promise<IN8nHttpFullResponse> => {
@@ -309,6 +395,13 @@ export async function apiRequest<T = unknown>(
 				itemIndex: call.itemIndex,
 			});
 		}
+		if (error instanceof DeadlineError) {
+			throw new NodeApiError(node, { provider: api.provider }, {
+				message: `${api.provider} did not finish answering within ${Math.round(error.ms / 1000)} s; the request was abandoned`,
+				description: `The answer was still arriving (or never came) when the time limit for one request ran out. ${api.provider} or a proxy in front of it is very slow right now: try again later, and check the host or base URL in the credential if it persists.`,
+				itemIndex: call.itemIndex,
+			});
+		}
 		throw providerError(node, api, error, call.itemIndex, await currentSecrets(ctx, api));
 	}
 
@@ -323,7 +416,12 @@ export async function apiRequest<T = unknown>(
 	}
 	// An answer that echoes a secret (an Authorization header, a token) is cleaned before it can
 	// reach the output items; one substring pass when it holds none.
-	return { status: response.statusCode, headers: normaliseHeaders(response.headers), body: redactOutput(parsed.value as T, secrets) };
+	const body = redactOutput(parsed.value as T, secrets);
+	const emptyNote = parsed.empty ? `${api.provider} answered HTTP ${response.statusCode} with ${parsed.empty}` : undefined;
+	if (typeof body === 'object' && body !== null) {
+		ANSWERS.set(body, { provider: api.provider, status: response.statusCode, emptyNote });
+	}
+	return { status: response.statusCode, headers: normaliseHeaders(response.headers), body, emptyNote };
 }
 
 /**

@@ -109,8 +109,29 @@ interface Verdict {
 	reason: string;
 }
 
+/**
+ * An error that says it must not be retried (`retryable: false`), wherever it is wrapped: a token
+ * exchange that already retried on its own, a request abandoned at its deadline.
+ */
+function markedFinal(error: unknown): boolean {
+	let current: unknown = error;
+	for (let depth = 0; depth < 6 && typeof current === 'object' && current !== null; depth++) {
+		const candidate = current as { retryable?: unknown; cause?: unknown; lastError?: unknown };
+		if (candidate.retryable === false) return true;
+		current = candidate.lastError ?? candidate.cause;
+	}
+	return false;
+}
+
 function judge(error: unknown, policy: RetryPolicy, attempt: number, random: () => number, now: number): Verdict {
+	if (markedFinal(error)) return { retry: false, reason: 'not retryable' };
 	const failure = extractHttpFailure(error);
+	if (failure.truncated && (failure.status === undefined || failure.status < 300)) {
+		// The answer was cut off mid-stream: like a reset, worth another try for a call safe to repeat.
+		return policy.retryNetworkErrors
+			? { retry: true, delayMs: backoffDelay(attempt, policy, random), reason: 'answer cut off mid-stream' }
+			: { retry: false, reason: 'not retryable' };
+	}
 	const { status, headers } = failure;
 	if (status === undefined) {
 		if (failure.networkCode && policy.retryNetworkErrors) {

@@ -170,6 +170,8 @@ export async function obtainToken(
 		if (replaces(again, heldToken)) return again;
 		const refusal = refusals.get(key);
 		if (refusal && refusal.until > now()) throw refusal.error;
+		const fresh = freshlyRefused(key, heldToken, now());
+		if (fresh?.handBack) return fresh.handBack;
 		let minted: CachedToken | undefined;
 		let failure: unknown;
 		try {
@@ -184,8 +186,47 @@ export async function obtainToken(
 		}
 		refusals.delete(key);
 		rememberToken(key, minted);
+		// Minted because a token of seconds ago came back refused: its replacement is watched.
+		if (fresh) replacements.set(key, { token: minted.accessToken, presented: 0 });
+		else replacements.delete(key);
 		return minted;
 	});
+}
+
+/**
+ * A token minted this recently that comes back to preAuthentication (which n8n runs after a 401)
+ * counts as refused while fresh. Providers refuse fresh tokens when the key lacks a permission, the
+ * clock is off, or the account is locked; minting again then only costs one more token request per
+ * item. So: the first fresh token refused is replaced once; if its replacement comes back too, it
+ * is handed back once unchanged (a credential test presents the stored token without a 401), and
+ * the time after that preAuthentication stops with an error that says what the provider did,
+ * remembered for REFUSAL_MEMORY_MS. Token requests per execution stay bounded, whatever the items.
+ */
+export const FRESH_TOKEN_MS = 60_000;
+const replacements = new Map<string, { token: string; presented: number }>();
+
+/**
+ * Undefined when the held token is not one this process minted less than FRESH_TOKEN_MS ago;
+ * otherwise `{}` (mint a replacement), `{handBack}` (the replacement, handed back once unchanged),
+ * or it throws (the replacement came back again).
+ */
+function freshlyRefused(key: string, held: HeldToken, now: number): { handBack?: CachedToken } | undefined {
+	const cached = cache.get(key);
+	if (held.accessToken === '' || !cached || cached.accessToken !== held.accessToken) return undefined;
+	const ageMs = now - cached.mintedAt;
+	if (ageMs >= FRESH_TOKEN_MS) return undefined;
+	const replacement = replacements.get(key);
+	if (replacement?.token !== held.accessToken) return {};
+	replacement.presented += 1;
+	if (replacement.presented === 1) return { handBack: cached };
+	const error = tokenExchangeError('token exchange', {
+		message: `The provider refuses freshly issued tokens: a token issued ${Math.max(1, Math.round(ageMs / 1000))} s ago was refused (HTTP 401), right after the one before it; no further token is requested for now`,
+		description:
+			'Minting more tokens would not help. Check that the key is allowed to use this API (its permissions, product and environment), that the account is active, and that the clock of this n8n instance is right; then run the workflow again.',
+		httpCode: 401,
+	});
+	refusals.set(key, { error, until: now + REFUSAL_MEMORY_MS });
+	throw error;
 }
 
 /**
@@ -210,6 +251,7 @@ export function resetTokenState(): void {
 	inFlight.clear();
 	refusals.clear();
 	forgetRememberedSecrets();
+	replacements.clear();
 }
 
 /**
@@ -276,6 +318,9 @@ export function tokenExchangeError(
 	});
 	error.message = detail.message;
 	error.context[TOKEN_EXCHANGE_ERROR] = true;
+	// The exchange retried on its own (withRetry inside preAuthentication); the request layer around
+	// it must not multiply that by its own attempts.
+	Object.assign(error, { retryable: false });
 	return error;
 }
 

@@ -10,7 +10,10 @@ import type { AddressInfo, Socket } from 'node:net';
 
 export interface RecordedRequest {
 	method: string;
+	/** The path as routed: dot segments already resolved by the URL parser, as most servers do. */
 	path: string;
+	/** The request target exactly as it arrived, before any normalisation (path escapes show here). */
+	rawPath: string;
 	query: Record<string, string>;
 	headers: Record<string, string>;
 	rawBody: string;
@@ -37,7 +40,19 @@ export type Fault =
 	| { kind: 'stall'; ms: number }
 	| { kind: 'reset' }
 	/** A hostile answer built from the request itself (echo its Authorization header, its body, ...). */
-	| { kind: 'reply'; reply: (request: RecordedRequest) => Reply };
+	| { kind: 'reply'; reply: (request: RecordedRequest) => Reply }
+	/** An empty body with this status (200, 201 or 204), no content type. */
+	| { kind: 'empty'; status?: number }
+	/** A literal JSON `null` body. */
+	| { kind: 'null'; status?: number }
+	/** A JSON body cut mid-stream: Content-Length promises more, the connection closes after half. */
+	| { kind: 'cut'; status?: number }
+	/** A JSON error body whose message is `bytes` long (`{"message":"xxxx..."}`), prefixed by `prefix`. */
+	| { kind: 'huge'; status?: number; bytes: number; prefix?: string }
+	/** A JSON body sent one byte every `everyMs`: never idle long enough for an idle timeout. */
+	| { kind: 'trickle'; everyMs: number; status?: number; bytes?: number }
+	/** A JSON array (or any JSON value) as the whole body. */
+	| { kind: 'body'; status?: number; json: unknown };
 
 interface ArmedFault {
 	fault: Fault;
@@ -165,6 +180,7 @@ export class SimulatorServer {
 		const request: RecordedRequest = {
 			method: (req.method ?? 'GET').toUpperCase(),
 			path: url.pathname,
+			rawPath: (req.url ?? '/').split('?')[0],
 			query: Object.fromEntries(url.searchParams.entries()),
 			headers,
 			rawBody,
@@ -241,6 +257,40 @@ export class SimulatorServer {
 			case 'reset':
 				res.socket?.destroy();
 				return;
+			case 'empty':
+				res.writeHead(fault.status ?? 200, { 'content-length': '0' });
+				res.end();
+				return;
+			case 'null':
+				this.send(res, { status: fault.status ?? 200, headers: { 'content-type': 'application/json' }, text: 'null' });
+				return;
+			case 'body':
+				this.send(res, { status: fault.status ?? 200, json: fault.json });
+				return;
+			case 'cut': {
+				const full = JSON.stringify({ data: Array.from({ length: 50 }, (_, id) => ({ id, name: `record ${id}` })) });
+				res.writeHead(fault.status ?? 200, { 'content-type': 'application/json', 'content-length': String(full.length) });
+				res.write(full.slice(0, Math.floor(full.length / 2)));
+				await new Promise((resolve) => setTimeout(resolve, 20));
+				res.socket?.destroy();
+				return;
+			}
+			case 'huge': {
+				const message = (fault.prefix ?? '') + 'x'.repeat(fault.bytes);
+				this.send(res, { status: fault.status ?? 400, headers: { 'content-type': 'application/json' }, text: JSON.stringify({ message, code: 'E_HUGE' }) });
+				return;
+			}
+			case 'trickle': {
+				const body = JSON.stringify({ data: 'y'.repeat(fault.bytes ?? 1000) });
+				res.writeHead(fault.status ?? 200, { 'content-type': 'application/json', 'content-length': String(body.length) });
+				for (const char of body) {
+					if (res.destroyed || res.socket?.destroyed) return;
+					res.write(char);
+					await new Promise((resolve) => setTimeout(resolve, fault.everyMs));
+				}
+				res.end();
+				return;
+			}
 		}
 	}
 }

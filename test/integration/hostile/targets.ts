@@ -1,0 +1,214 @@
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+
+import { CheckfrontApi } from '../../../credentials/CheckfrontApi.credentials';
+import { CheckfrontOAuth2Api } from '../../../credentials/CheckfrontOAuth2Api.credentials';
+import { FiskalyApi } from '../../../credentials/FiskalyApi.credentials';
+import { Checkfront } from '../../../nodes/Checkfront/Checkfront.node';
+import { Fiskaly } from '../../../nodes/Fiskaly/Fiskaly.node';
+import { resetTokenState } from '../../../nodes/shared/tokens';
+import { Reference } from '../../fixtures/Reference.node';
+import { ReferenceTokenApi } from '../../fixtures/ReferenceTokenApi.credentials';
+import { Harness } from '../../harness';
+import type { RunResult } from '../../harness';
+import { CheckfrontSimulator } from '../../simulators/checkfront';
+import { FiskalySimulator } from '../../simulators/fiskaly';
+import type { RecordedRequest, SimulatorServer } from '../../simulators/framework';
+import { ReferenceSimulator } from '../../simulators/reference';
+
+/**
+ * The hostile suite's view of every credential type of the package, plus a test provider built only
+ * from nodes/shared (the Reference node): how to run a Custom API Call, an id lookup, where the API
+ * prefix and the token endpoint are, and which secrets must never show.
+ */
+export interface Target {
+	name: string;
+	server: SimulatorServer;
+	/** Path prefix every API call must stay under ('' for the reference provider). */
+	prefix: string;
+	/** The token endpoint a path escape would aim at. */
+	tokenPath: string;
+	/** Custom API Call parameters for a path (an expression reading the item is fine). */
+	custom(path: string): IDataObject;
+	/** Get-one parameters for a user-typed id. */
+	byId(id: string): IDataObject;
+	/** The path (as routed) the Custom API Call to `okPath` reaches. */
+	okPath: string;
+	okCustomPath: string;
+	tokenRequests(): RecordedRequest[];
+	secrets(): string[];
+	run(parameters: IDataObject, items?: IDataObject[], continueOnFail?: boolean): Promise<RunResult>;
+	reset(): void;
+}
+
+export const reference = new ReferenceSimulator();
+export const fiskaly = new FiskalySimulator();
+export const checkfront = new CheckfrontSimulator();
+
+export async function startAll(): Promise<void> {
+	await Promise.all([reference.start(), fiskaly.start(), checkfront.start()]);
+}
+
+export async function stopAll(): Promise<void> {
+	await Promise.all([reference.stop(), fiskaly.stop(), checkfront.stop()]);
+}
+
+function harnessFor(target: 'reference' | 'fiskaly' | 'checkfront'): Harness {
+	if (target === 'reference') {
+		const h = new Harness({ credentialTypes: [new ReferenceTokenApi()], nodeTypes: { reference: new Reference() } });
+		h.addCredential('c', 'referenceTokenApi', { baseUrl: reference.server.url, apiKey: reference.apiKey, apiSecret: reference.apiSecret, accessToken: '' });
+		return h;
+	}
+	if (target === 'fiskaly') {
+		const h = new Harness({ credentialTypes: [new FiskalyApi()], nodeTypes: { fiskaly: new Fiskaly() } });
+		h.addCredential('c', 'fiskalyApi', {
+			family: 'signDe',
+			environment: 'test',
+			apiKey: fiskaly.apiKey,
+			apiSecret: fiskaly.apiSecret,
+			baseUrlOverride: fiskaly.server.url,
+			accessToken: '',
+		});
+		return h;
+	}
+	const h = new Harness({ credentialTypes: [new CheckfrontApi(), new CheckfrontOAuth2Api()], nodeTypes: { checkfront: new Checkfront() } });
+	h.addCredential('checkfrontApi', 'checkfrontApi', { host: checkfront.server.url, apiKey: checkfront.apiKey, apiSecret: checkfront.apiSecret });
+	h.addCredential('checkfrontOAuth2Api', 'checkfrontOAuth2Api', {
+		host: checkfront.server.url,
+		clientId: checkfront.clientId,
+		clientSecret: checkfront.clientSecret,
+		oauthTokenData: checkfront.issueTokenPair(),
+	});
+	return h;
+}
+
+function resetServer(server: SimulatorServer): void {
+	server.clearFaults();
+	server.clearLog();
+}
+
+function referenceTarget(): Target {
+	let harness = undefined as unknown as Harness; // built in reset(), once the simulators listen
+	return {
+		name: 'Reference (shared parts only)',
+		server: reference.server,
+		prefix: '',
+		tokenPath: '/token',
+		custom: (path) => ({ operation: 'get', path }),
+		byId: (id) => ({ operation: 'getOne', path: '/things', id }),
+		okPath: '/me',
+		okCustomPath: '/me',
+		tokenRequests: () => reference.server.requestsTo('POST', '/token'),
+		secrets: () => [reference.apiSecret, ...harnessTokens(harness, 'c', 'accessToken')],
+		run: (parameters, items, continueOnFail) =>
+			harness.run({ type: 'reference', parameters, credentials: { referenceTokenApi: 'c' }, items, continueOnFail }),
+		reset: () => {
+			resetServer(reference.server);
+			harness = harnessFor('reference');
+		},
+	};
+}
+
+function fiskalyTarget(): Target {
+	let harness = undefined as unknown as Harness; // built in reset(), once the simulators listen
+	return {
+		name: 'fiskaly (fiskalyApi)',
+		server: fiskaly.server,
+		prefix: '/api/v2',
+		tokenPath: '/api/v2/auth',
+		custom: (path) => ({ resource: 'customApiCall', operation: 'call', method: 'GET', path }),
+		byId: (id) => ({ resource: 'tss', operation: 'get', tssId: id }),
+		okPath: '/api/v2/tss',
+		okCustomPath: '/tss',
+		tokenRequests: () => fiskaly.server.requestsTo('POST', '/api/v2/auth'),
+		secrets: () => [fiskaly.apiSecret, ...harnessTokens(harness, 'c', 'accessToken', 'refreshToken')],
+		run: (parameters, items, continueOnFail) =>
+			harness.run({ type: 'fiskaly', parameters, credentials: { fiskalyApi: 'c' }, items, continueOnFail }),
+		reset: () => {
+			resetServer(fiskaly.server);
+			fiskaly.tokenCalls.length = 0;
+			harness = harnessFor('fiskaly');
+		},
+	};
+}
+
+function checkfrontTarget(auth: 'checkfrontApi' | 'checkfrontOAuth2Api'): Target {
+	let harness = undefined as unknown as Harness; // built in reset(), once the simulators listen
+	return {
+		name: `Checkfront (${auth})`,
+		server: checkfront.server,
+		prefix: '/api/3.0',
+		tokenPath: '/oauth/token',
+		custom: (path) => ({ authentication: auth, resource: 'customApiCall', operation: 'call', method: 'GET', path }),
+		byId: (id) => ({ authentication: auth, resource: 'booking', operation: 'get', bookingId: id }),
+		okPath: '/api/3.0/ping',
+		okCustomPath: '/ping',
+		tokenRequests: () => checkfront.server.requestsTo('POST', '/oauth/token'),
+		secrets: () => [
+			checkfront.apiSecret,
+			checkfront.clientSecret,
+			Buffer.from(`${checkfront.apiKey}:${checkfront.apiSecret}`).toString('base64'),
+			...checkfront.accessTokens.keys(),
+			...checkfront.refreshTokens.keys(),
+		],
+		run: (parameters, items, continueOnFail) =>
+			harness.run({ type: 'checkfront', parameters, credentials: { [auth]: auth }, items, continueOnFail }),
+		reset: () => {
+			resetServer(checkfront.server);
+			harness = harnessFor('checkfront');
+		},
+	};
+}
+
+function harnessTokens(harness: Harness, id: string, ...fields: string[]): string[] {
+	const stored = harness.store.read(id);
+	return fields.map((field) => String(stored[field] ?? '')).filter((value) => value.length >= 8);
+}
+
+export function allTargets(): Target[] {
+	return [referenceTarget(), fiskalyTarget(), checkfrontTarget('checkfrontApi'), checkfrontTarget('checkfrontOAuth2Api')];
+}
+
+export function beforeEachTarget(target: Target): void {
+	resetTokenState();
+	target.reset();
+}
+
+/** Everything a user or a log could see of a run: error texts, context, output items, run data. */
+export function visible(result: RunResult): string {
+	const error = result.error;
+	return JSON.stringify({
+		message: error?.message,
+		description: error?.description,
+		context: error?.context,
+		items: result.items.map((item: INodeExecutionData) => item.json),
+		run: result.run.data.resultData,
+	});
+}
+
+/** Counts the suite reports at the end (printed by each test file). */
+export const tally = { cases: 0, itemsIn: 0, itemsOut: 0, itemsLost: 0, nonObjectJson: 0, escaped: 0, secretsLeaked: 0 };
+
+/** Items in vs items out for a Continue On Fail run (every input yields at least one item) and the object rule. */
+export function countItems(result: RunResult, inputs: number): void {
+	tally.itemsIn += inputs;
+	tally.itemsOut += result.items.length;
+	const paired = new Set(result.items.map((item) => (item.pairedItem as { item: number }).item));
+	for (let index = 0; index < inputs; index++) if (!paired.has(index)) tally.itemsLost += 1;
+	for (const item of result.items) {
+		if (typeof item.json !== 'object' || item.json === null || Array.isArray(item.json)) tally.nonObjectJson += 1;
+	}
+}
+
+export function countSecrets(target: Target, result: RunResult): void {
+	const text = visible(result);
+	for (const secret of target.secrets()) if (secret && text.includes(secret)) tally.secretsLeaked += 1;
+}
+
+/** Requests that reached the simulator outside the API prefix (as routed, i.e. after the server resolved dot segments). */
+export function escapedRequests(target: Target): RecordedRequest[] {
+	return target.server.requests.filter(
+		(request) =>
+			!(target.prefix === '' || request.path === target.prefix || request.path.startsWith(`${target.prefix}/`)) &&
+			request.path !== target.tokenPath,
+	);
+}
