@@ -7,7 +7,7 @@
 //      an expired token replaced before use, a rejected key reported without secrets
 //   4. Checkfront token pair: ping + bookings with HTTP Basic
 //   5. Checkfront OAuth2 workflow run, then access token expired -> refresh, rotated refresh token persisted
-//   6. every credential type of the package was used by an executed workflow
+//   6. every credential type of fiskaly and Checkfront was used by an executed workflow
 // Needs `npm run build` first (the test refuses a stale dist/).
 import * as fs from 'fs';
 import * as path from 'path';
@@ -24,6 +24,8 @@ const INSTALL_TIMEOUT = 45 * 60 * 1000;
 const PKG = readPackageJson().name;
 const FISKALY = `${PKG}.fiskaly`;
 const CHECKFRONT = `${PKG}.checkfront`;
+/** The credential types whose end-to-end story this file tells. */
+const COVERED_HERE = ['checkfrontApi', 'checkfrontOAuth2Api', 'fiskalyApi'];
 
 let tarball: string;
 const timings: Record<string, Record<string, number>> = {};
@@ -193,7 +195,7 @@ describe.each(selectedLines().map((l) => [`${l.id} (n8n ${l.version})`, l] as co
     const refersToPackage = (value: unknown) => JSON.stringify(value ?? null).includes(`${PKG}/`) || JSON.stringify(value ?? null).includes(`"${PKG}.`);
     const nodeTypes = (await rest.nodeTypes()).filter((n) => String(n.name).startsWith(`${PKG}.`));
     expect([...new Set(nodeTypes.map((n) => n.name as string))].sort()).toEqual(declaredNodeTypes());
-    expect(declaredNodeTypes()).toEqual([CHECKFRONT, `${CHECKFRONT}Tool`, FISKALY, `${FISKALY}Tool`]);
+    expect(declaredNodeTypes()).toEqual(expect.arrayContaining([CHECKFRONT, `${CHECKFRONT}Tool`, FISKALY, `${FISKALY}Tool`]));
 
     const credentialTypes = (await rest.credentialTypes()).filter(
       (c) => declaredCredentialTypes().includes(c.name) || refersToPackage(c.iconUrl) || refersToPackage(c.supportedNodes),
@@ -208,7 +210,7 @@ describe.each(selectedLines().map((l) => [`${l.id} (n8n ${l.version})`, l] as co
       const r = await rest.request('GET', `/${icon}`);
       expect({ icon, status: r.status, svg: r.text.includes('<svg') }).toEqual({ icon, status: 200, svg: true });
     }
-    expect(declaredCredentialTypes()).toEqual(['checkfrontApi', 'checkfrontOAuth2Api', 'fiskalyApi']);
+    expect(declaredCredentialTypes()).toEqual(expect.arrayContaining(COVERED_HERE));
   });
 
   let oauthCredentialId: string;
@@ -425,8 +427,10 @@ describe.each(selectedLines().map((l) => [`${l.id} (n8n ${l.version})`, l] as co
     expect(await reuse.json()).toMatchObject({ error: 'invalid_grant' });
   });
 
-  test('every credential type of the package was used by an executed workflow; no process logged a package problem', () => {
-    expect([...usedCredentialTypes].sort()).toEqual(declaredCredentialTypes());
+  test('every credential type this file covers was used by an executed workflow; no process logged a package problem', () => {
+    // Each provider's own e2e file makes the same check for its credential types (test/unit/package.test.ts: every
+    // credential type of package.json is named by some e2e file).
+    expect([...usedCredentialTypes].sort()).toEqual(COVERED_HERE);
     // the rejected-key run fails on purpose (its error names the package's node): every other process must be clean
     for (const { args, result } of n8n.cliLog.filter((c) => !c.args.includes(`--id=${fiskalyBadWorkflow.id}`))) {
       const log = result.stdout + result.stderr;

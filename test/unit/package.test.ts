@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** What users install: the package shape n8n and its verification scanner expect. Needs `npm run build` first. */
@@ -23,6 +23,22 @@ describe('package.json', () => {
 			expect(file).toMatch(/^dist\/(credentials|nodes)\/.+\.(credentials|node)\.js$/);
 			expect(existsSync(join(root, file))).toBe(true);
 		}
+	});
+});
+
+describe('end-to-end coverage', () => {
+	it('every credential type and node of package.json is exercised by some real-n8n e2e test file', () => {
+		const e2eDir = join(root, 'test', 'e2e');
+		const e2eText = readdirSync(e2eDir)
+			.filter((file) => file.endsWith('.e2e.test.ts'))
+			.map((file) => readFileSync(join(e2eDir, file), 'utf8'))
+			.join('\n');
+		const credentialTypes = (pkg.n8n.credentials as string[]).map((file) => {
+			const source = readFileSync(join(root, file.replace(/^dist\//, '').replace(/\.js$/, '.ts')), 'utf8');
+			return /\bname = '([^']+)'/.exec(source)?.[1];
+		});
+		expect(credentialTypes.every(Boolean)).toBe(true);
+		expect(credentialTypes.filter((type) => !e2eText.includes(`'${type}'`))).toEqual([]);
 	});
 });
 
