@@ -2,6 +2,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type {
 	IAdditionalCredentialOptions,
 	ICredentialDataDecryptedObject,
+	ICredentialsDecrypted,
 	IDataObject,
 	IExecuteFunctions,
 	IHttpRequestMethods,
@@ -15,6 +16,8 @@ import { credentialAllowedDomains, domainRefusal } from './domains';
 import { toNodeApiError } from './errors';
 import type { ErrorBodyParser, ErrorContext } from './errors';
 import { extractHttpFailure, isObject, normaliseHeaders } from './failures';
+import { Pacer } from './pacing';
+import type { DeclaredLimit } from './pacing';
 import { paginate } from './paginate';
 import { pathProblem } from './paths';
 import type { PageRequest, PaginateOptions, PaginationStrategy } from './paginate';
@@ -57,6 +60,11 @@ export interface ProviderApi {
 	allowRedirectTo?: (url: URL) => boolean;
 	/** Told when a redirect to another allowed host was followed, so the node can warn the user. */
 	onRedirected?: (from: string, to: string) => void;
+	/**
+	 * Fixed windows the provider enforces without announcing them in headers (HubRise: 500 a minute,
+	 * 2,500 an hour, 10,000 a day). Announced limits are read from every answer (pacing.ts).
+	 */
+	rateLimits?: readonly DeclaredLimit[];
 	/** Per-request idle timeout (no byte for this long). */
 	timeoutMs?: number;
 	/** Total time one request may take, body included (default REQUEST_LIMITS.deadlineMs). */
@@ -270,6 +278,13 @@ export function providerError(
 export async function currentSecrets(ctx: RequestContext, api: ProviderApi): Promise<string[]> {
 	const values = [...api.secrets, ...rememberedSecrets()];
 	values.push(...secretValuesOf(api.additionalCredentialOptions?.credentialsDecrypted?.data));
+	const held = heldCredentials.get(api);
+	if (held) {
+		// The very object n8n-core authenticates with and updates in place when it mints a token
+		// (see credentialOptionsOf): it is what the credential holds now, no store read needed.
+		values.push(...secretValuesOf(held.data));
+		return values;
+	}
 	try {
 		values.push(...secretValuesOf(await ctx.getCredentials(api.credentialType)));
 	} catch {
@@ -297,6 +312,51 @@ async function allowlistOf(ctx: RequestContext, api: ProviderApi): Promise<{ all
 
 class DomainRefusedError extends Error {}
 
+/** One Pacer per ProviderApi: every request of a node execution, in flight together or not, shares it. */
+const pacers = new WeakMap<ProviderApi, Pacer>();
+
+function pacerOf(api: ProviderApi): Pacer {
+	let pacer = pacers.get(api);
+	if (!pacer) {
+		pacer = new Pacer({ declared: api.rateLimits });
+		pacers.set(api, pacer);
+	}
+	return pacer;
+}
+
+/**
+ * The credential, read (decrypted, defaults applied, expressions resolved) once per ProviderApi, that
+ * is once per node execution, and handed to every request as `credentialsDecrypted`. Without it
+ * n8n-core reads the credential again for every request (store read, decryption, a throwaway
+ * Workflow, every `={{…}}` of the credential evaluated: Checkfront's hidden host expression), and
+ * currentSecrets read it once more. n8n-core merges a token preAuthentication mints into this same
+ * object, so every later request of the execution, in flight together or not, uses the fresh token.
+ * Host validation is unchanged: the adapter validated the host in connect(), the base URL is the
+ * adapter's, and n8n-core checks allowed domains on each request as before.
+ * OAuth2 credentials are left alone: n8n-core reads and refreshes those itself.
+ */
+const heldCredentials = new WeakMap<ProviderApi, ICredentialsDecrypted>();
+
+async function credentialOptionsOf(ctx: RequestContext, api: ProviderApi): Promise<IAdditionalCredentialOptions | undefined> {
+	if (api.additionalCredentialOptions?.credentialsDecrypted) return api.additionalCredentialOptions;
+	const held = heldCredentials.get(api);
+	if (held) return { ...api.additionalCredentialOptions, credentialsDecrypted: held };
+	const reference = ctx.getNode().credentials?.[api.credentialType];
+	let data: ICredentialDataDecryptedObject;
+	try {
+		data = await ctx.getCredentials<ICredentialDataDecryptedObject>(api.credentialType);
+	} catch {
+		return api.additionalCredentialOptions; // n8n-core reads it and reports the problem itself.
+	}
+	if (!reference?.id || data.oauthTokenData !== undefined || heldCredentials.has(api)) {
+		const raced = heldCredentials.get(api);
+		return raced ? { ...api.additionalCredentialOptions, credentialsDecrypted: raced } : api.additionalCredentialOptions;
+	}
+	const credential: ICredentialsDecrypted = { id: reference.id, name: reference.name, type: api.credentialType, data };
+	heldCredentials.set(api, credential);
+	return { ...api.additionalCredentialOptions, credentialsDecrypted: credential };
+}
+
 /**
  * One authenticated call with retry, redirect policy and error mapping. Throws NodeApiError (or
  * NodeOperationError for a bad path) whose text holds no secret.
@@ -315,12 +375,15 @@ export async function apiRequest<T = unknown>(
 	}
 	const idempotent = call.idempotent ?? IDEMPOTENT_METHODS.has(call.method);
 	const allowlist = await allowlistOf(ctx, api);
+	const credentialOptions = await credentialOptionsOf(ctx, api);
 
 	const deadlineMs = api.deadlineMs ?? REQUEST_LIMITS.deadlineMs;
+	const pacer = pacerOf(api);
 	const send = async (target: string): Promise<IN8nHttpFullResponse> => {
 		// n8n 2.x "Allowed HTTP Request Domains": checked on every hop, before anything is sent.
 		const refusal = allowlist.refused ?? domainRefusal(target, allowlist.allowed);
 		if (refusal !== undefined) throw new DomainRefusedError(refusal);
+		const ticket = await pacer.acquire();
 		const deadline = AbortSignal.timeout(deadlineMs);
 		const { caller, signal } = withDeadline(ctx, deadline);
 		const options: IHttpRequestOptions = {
@@ -345,15 +408,19 @@ export async function apiRequest<T = unknown>(
 		}
 		let failure: unknown;
 		try {
-			return (await ctx.helpers.httpRequestWithAuthentication.call(
+			const response = (await ctx.helpers.httpRequestWithAuthentication.call(
 				caller,
 				api.credentialType,
 				options,
-				api.additionalCredentialOptions,
+				credentialOptions,
 			)) as IN8nHttpFullResponse;
+			pacer.observe(ticket, normaliseHeaders(response.headers), response.statusCode);
+			return response;
 		} catch (error) {
 			failure = error;
 		}
+		const { status, headers } = extractHttpFailure(failure);
+		pacer.observe(ticket, headers, status);
 		throw abandonedAtDeadline(deadline, failure) ? new DeadlineError(deadlineMs) : failure;
 	};
 
