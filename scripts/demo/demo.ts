@@ -17,6 +17,8 @@ import type { OwnerInfo } from '../../test/e2e/lib/n8nRest';
 import { packDirectory } from '../../test/e2e/lib/standInPackage';
 import { CheckfrontSimulator } from '../../test/simulators/checkfront';
 import { FiskalySimulator } from '../../test/simulators/fiskaly';
+import { EXTRA_PROVIDERS } from './providers';
+import type { DemoSimulator } from './providers';
 
 export const PACKAGE_NAME = 'n8n-nodes-authbridge';
 
@@ -288,11 +290,12 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
 	const log = opts.log ?? ((m: string) => process.stderr.write(`[demo] ${m}\n`));
 	const fiskaly = new FiskalySimulator({ tssCount: 2 });
 	const checkfront = new CheckfrontSimulator();
+	const extras = EXTRA_PROVIDERS.map((provider) => ({ provider, simulator: provider.createSimulator() as DemoSimulator }));
 	let n8n: N8nInstance | undefined;
 	let server: N8nServer | undefined;
 	// the simulators record every request; a demo left running for days must not grow without bound
 	const trim = setInterval(() => {
-		for (const s of [fiskaly.server, checkfront.server]) if (s.requests.length > 5000) s.clearLog();
+		for (const s of [fiskaly.server, checkfront.server, ...extras.map((extra) => extra.simulator.server)]) if (s.requests.length > 5000) s.clearLog();
 	}, 60_000);
 	trim.unref();
 	let stopped: Promise<void> | undefined;
@@ -301,7 +304,7 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
 			clearInterval(trim);
 			await server?.stop().catch(() => undefined);
 			await n8n?.dispose().catch(() => undefined);
-			await Promise.all([fiskaly.stop(), checkfront.stop()]);
+			await Promise.all([fiskaly.stop(), checkfront.stop(), ...extras.map((extra) => extra.simulator.stop())]);
 		})());
 
 	try {
@@ -313,14 +316,20 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
 			fiskaly: await startOn(fiskaly.server, PREFERRED_PORTS.fiskaly),
 			checkfront: await startOn(checkfront.server, PREFERRED_PORTS.checkfront),
 		};
-		log(`simulators: fiskaly ${urls.fiskaly}, Checkfront ${urls.checkfront}`);
+		const extraUrls: string[] = [];
+		for (const extra of extras) extraUrls.push(await startOn(extra.simulator.server, extra.provider.preferredPort));
+		log(`simulators: fiskaly ${urls.fiskaly}, Checkfront ${urls.checkfront}${extras.map((extra, i) => `, ${extra.provider.name} ${extraUrls[i]}`).join('')}`);
 
 		n8n = await N8nInstance.create({ line: opts.line, packageTarball: opts.packageTarball, keepFolder: opts.keepFolder });
 		log(`n8n ${opts.line.version}: user folder ${n8n.userFolder}`);
-		await n8n.importCredentials(demoCredentials(urls, fiskaly, checkfront));
-		const workflows = demoWorkflows();
+		const credentials = [
+			...demoCredentials(urls, fiskaly, checkfront),
+			...extras.flatMap((extra, i) => extra.provider.credentials(extraUrls[i], extra.simulator)),
+		];
+		await n8n.importCredentials(credentials);
+		const workflows = [...demoWorkflows(), ...extras.flatMap((extra) => extra.provider.workflows())];
 		await n8n.importWorkflow(workflows);
-		log('imported 3 demo credentials and 2 workflows');
+		log(`imported ${credentials.length} demo credentials and ${workflows.length} workflows`);
 
 		log('starting n8n ...');
 		server = await n8n.startServer(180_000, { port });
@@ -328,8 +337,9 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
 		const rest = new N8nRest(server.baseUrl);
 		await rest.setupOwner(DEMO_OWNER);
 		// n8n's real connect flow: authorize URL from n8n -> simulator approves -> callback -> token exchange
-		await rest.connectOAuth2(DEMO_IDS.checkfrontOAuth2Credential);
-		log('owner set up; Checkfront OAuth2 credential connected');
+		const oauth2 = [DEMO_IDS.checkfrontOAuth2Credential, ...extras.flatMap((extra) => extra.provider.connectOAuth2 ?? [])];
+		for (const id of oauth2) await rest.connectOAuth2(id);
+		log(`owner set up; ${oauth2.length} OAuth2 credential(s) connected through n8n's own flow`);
 
 		const instance = n8n;
 		return {

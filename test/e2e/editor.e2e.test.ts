@@ -12,6 +12,7 @@ import { buildAndPack, DEMO_IDS, DEMO_NAMES, DEMO_OWNER, ensureLine, PACKAGE_NAM
 import type { Demo } from '../../scripts/demo/demo';
 import { REPO_ROOT, selectedLines } from './lib/lines';
 import { nodeOutput } from './lib/n8nInstance';
+import { N8nRest } from './lib/n8nRest';
 import { freePort, stopAll } from './lib/proc';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -165,11 +166,37 @@ describe.each(selectedLines().map((l) => [`${l.id} (n8n ${l.version})`, l] as co
 		await page.keyboard.press('Escape');
 	});
 
-	test('both demo workflows run successfully against the simulators', async () => {
+	test('every demo workflow runs successfully against the simulators', async () => {
 		const fiskaly = await demo.runWorkflow(DEMO_IDS.fiskalyWorkflow);
 		expect(nodeOutput(fiskaly, 'Finish Transaction')).toEqual([expect.objectContaining({ state: 'FINISHED', latest_revision: 2 })]);
 		const checkfront = await demo.runWorkflow(DEMO_IDS.checkfrontWorkflow);
 		expect(nodeOutput(checkfront, 'Ping (API key)')).toHaveLength(1);
 		expect(nodeOutput(checkfront, 'All Bookings (OAuth2)')).toHaveLength(demo.checkfront.bookings.length);
+		// the providers that joined later: their workflows must run too (execute throws on a failed run)
+		for (const workflow of demo.workflows.filter((w) => ![DEMO_IDS.fiskalyWorkflow, DEMO_IDS.checkfrontWorkflow].includes(w.id as never))) {
+			await demo.runWorkflow(workflow.id);
+		}
+	});
+
+	test('pickers: n8n lists Checkfront bookings and fiskaly TSS through the nodes\' list search', async () => {
+		const rest = new N8nRest(demo.editorUrl);
+		await rest.login(DEMO_OWNER);
+		const bookings = await rest.resourceLocatorResults({
+			nodeType: `${PACKAGE_NAME}.checkfront`,
+			methodName: 'searchBookings',
+			path: 'parameters.bookingId',
+			currentNodeParameters: { authentication: 'checkfrontOAuth2Api', resource: 'booking', operation: 'get' },
+			credentials: { checkfrontOAuth2Api: { id: DEMO_IDS.checkfrontOAuth2Credential, name: DEMO_NAMES.checkfrontOAuth2Credential } },
+			filter: demo.checkfront.bookings[0].code,
+		});
+		expect(bookings.results.map((entry) => entry.value)).toEqual([demo.checkfront.bookings[0].code]);
+		const tss = await rest.resourceLocatorResults({
+			nodeType: `${PACKAGE_NAME}.fiskaly`,
+			methodName: 'searchTss',
+			path: 'parameters.tssId',
+			currentNodeParameters: { resource: 'tss', operation: 'get' },
+			credentials: { fiskalyApi: { id: DEMO_IDS.fiskalyCredential, name: DEMO_NAMES.fiskalyCredential } },
+		});
+		expect(tss.results.map((entry) => entry.value).sort()).toEqual([...demo.fiskaly.tss.keys()].sort());
 	});
 });

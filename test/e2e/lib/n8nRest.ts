@@ -171,6 +171,33 @@ export class N8nRest {
 
   /** Node types the running instance loaded (GET /types/nodes.json; needs the session on 1.123+ and 2.x). */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  /**
+   * A picker's list, as the editor asks for it (POST /rest/dynamic-node-parameters/resource-locator-results,
+   * the same request on 1.x and 2.x): n8n runs the node's `methods.listSearch[methodName]` with the credential.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  async resourceLocatorResults(request: {
+    nodeType: string;
+    methodName: string;
+    path: string;
+    currentNodeParameters: Record<string, unknown>;
+    credentials: Record<string, { id: string; name: string }>;
+    filter?: string;
+    paginationToken?: string;
+  }): Promise<{ results: Array<{ name: string; value: string | number }>; paginationToken?: unknown }> {
+    const response = await this.ok('POST', '/rest/dynamic-node-parameters/resource-locator-results', {
+      nodeTypeAndVersion: { name: request.nodeType, version: 1 },
+      methodName: request.methodName,
+      path: request.path,
+      currentNodeParameters: request.currentNodeParameters,
+      credentials: request.credentials,
+      ...(request.filter !== undefined ? { filter: request.filter } : {}),
+      ...(request.paginationToken !== undefined ? { paginationToken: request.paginationToken } : {}),
+    });
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    return (response.json as any).data;
+  }
+
   async nodeTypes(): Promise<any[]> {
     const r = await this.ok('GET', '/types/nodes.json');
     return r.json;
