@@ -17,6 +17,7 @@ import { paginate } from './paginate';
 import type { PageRequest, PaginateOptions, PaginationStrategy } from './paginate';
 import { RetryGaveUpError, withRetry } from './retry';
 import type { RetryPolicy } from './retry';
+import { sendKeepingResponse } from './wholeResponse';
 
 /**
  * The one way a node talks to a provider: `httpRequestWithAuthentication`, so n8n applies the
@@ -209,12 +210,14 @@ export async function apiRequest<T = unknown>(
 				options.body = call.body;
 			}
 		}
-		return (await ctx.helpers.httpRequestWithAuthentication.call(
-			ctx,
-			api.credentialType,
-			options,
-			api.additionalCredentialOptions,
-		)) as IN8nHttpFullResponse;
+		const authenticated = async (attempt: IHttpRequestOptions) =>
+			(await ctx.helpers.httpRequestWithAuthentication.call(
+				ctx,
+				api.credentialType,
+				attempt,
+				api.additionalCredentialOptions,
+			)) as IN8nHttpFullResponse;
+		return await sendKeepingResponse(authenticated, options);
 	};
 
 	const sendFollowingRedirects = async (): Promise<IN8nHttpFullResponse> => {
