@@ -19,6 +19,13 @@ export class CheckfrontOAuth2Api implements ICredentialType {
 
 	documentationUrl = 'https://github.com/authbridge/n8n-nodes-authbridge/blob/main/docs/checkfront.md';
 
+	// Offered as a "predefined credential type" in n8n's HTTP Request node (n8n signs and refreshes).
+	httpRequestNode = {
+		name: 'Checkfront (OAuth2)',
+		docsUrl: 'https://api.checkfront.com/',
+		apiBaseUrlPlaceholder: 'https://your-company.checkfront.com/api/3.0/',
+	};
+
 	properties: INodeProperties[] = [
 		HOST_PROPERTY,
 		{

@@ -21,6 +21,7 @@ import type { PageRequest, PaginateOptions, PaginationStrategy } from './paginat
 import { redactOutput, rememberedSecrets, secretValuesOf } from './redact';
 import { RetryGaveUpError, withRetry } from './retry';
 import type { RetryPolicy } from './retry';
+import { sendKeepingResponse } from './wholeResponse';
 
 /**
  * The one way a node talks to a provider: `httpRequestWithAuthentication`, so n8n applies the
@@ -343,18 +344,18 @@ export async function apiRequest<T = unknown>(
 				options.body = call.body;
 			}
 		}
-		let failure: unknown;
-		try {
-			return (await ctx.helpers.httpRequestWithAuthentication.call(
+		const authenticated = async (attempt: IHttpRequestOptions) =>
+			(await ctx.helpers.httpRequestWithAuthentication.call(
 				caller,
 				api.credentialType,
-				options,
+				attempt,
 				api.additionalCredentialOptions,
 			)) as IN8nHttpFullResponse;
-		} catch (error) {
-			failure = error;
+		try {
+			return await sendKeepingResponse(authenticated, options);
+		} catch (failure) {
+			throw abandonedAtDeadline(deadline, failure) ? new DeadlineError(deadlineMs) : failure;
 		}
-		throw abandonedAtDeadline(deadline, failure) ? new DeadlineError(deadlineMs) : failure;
 	};
 
 	const sendFollowingRedirects = async (): Promise<IN8nHttpFullResponse> => {
