@@ -240,7 +240,7 @@ describe.each(lines.map((l) => [`${l.id} (n8n ${l.version})`, l] as const))('n8n
   test('a fiskaly token dropped mid-life is renewed by n8n (preAuthentication after 401)', async () => {
     const h = new m.harness.Harness({ credentialTypes: [new m.FiskalyApi()], nodeTypes: { fiskaly: new m.Fiskaly() } });
     h.addCredential('fk', 'fiskalyApi', { family: 'signDe', apiKey: fk.apiKey, apiSecret: fk.apiSecret, baseUrlOverride: fk.server.url, accessToken: '' });
-    const run = () => h.run({ type: 'fiskaly', parameters: { resource: 'custom', operation: 'apiCall', method: 'GET', path: '/tss' }, credentials: { fiskalyApi: 'fk' } });
+    const run = () => h.run({ type: 'fiskaly', parameters: { resource: 'customApiCall', operation: 'call', method: 'GET', path: '/tss' }, credentials: { fiskalyApi: 'fk' } });
     expect((await run()).error).toBeUndefined();
     const first = h.store.read('fk').accessToken;
     m.tokens.resetTokenState();
