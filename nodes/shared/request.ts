@@ -61,6 +61,13 @@ export interface ProviderApi {
 	timeoutMs?: number;
 	/** Total time one request may take, body included (default REQUEST_LIMITS.deadlineMs). */
 	deadlineMs?: number;
+	/**
+	 * For a provider whose token must travel in a header n8n-core's OAuth2 signing cannot produce
+	 * (HubRise: `X-Access-Token`, never `Authorization: Bearer`): signs each request itself, and the
+	 * request is then sent unauthenticated by n8n-core (`httpRequest`) with these headers. n8n's
+	 * OAuth2 refresh does not run then, so it suits only tokens that never expire.
+	 */
+	signRequest?: (options: IHttpRequestOptions) => Promise<IHttpRequestOptions>;
 }
 
 export interface ApiCall {
@@ -345,6 +352,9 @@ export async function apiRequest<T = unknown>(
 		}
 		let failure: unknown;
 		try {
+			if (api.signRequest) {
+				return (await ctx.helpers.httpRequest.call(caller, await api.signRequest(options))) as IN8nHttpFullResponse;
+			}
 			return (await ctx.helpers.httpRequestWithAuthentication.call(
 				caller,
 				api.credentialType,
