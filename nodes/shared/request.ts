@@ -62,6 +62,13 @@ export interface ProviderApi {
 	timeoutMs?: number;
 	/** Total time one request may take, body included (default REQUEST_LIMITS.deadlineMs). */
 	deadlineMs?: number;
+	/**
+	 * For a provider whose token must travel in a header n8n-core's OAuth2 signing cannot produce
+	 * (HubRise: `X-Access-Token`, never `Authorization: Bearer`): signs each request itself, and the
+	 * request is then sent unauthenticated by n8n-core (`httpRequest`) with these headers. n8n's
+	 * OAuth2 refresh does not run then, so it suits only tokens that never expire.
+	 */
+	signRequest?: (options: IHttpRequestOptions) => Promise<IHttpRequestOptions>;
 }
 
 export interface ApiCall {
@@ -344,13 +351,17 @@ export async function apiRequest<T = unknown>(
 				options.body = call.body;
 			}
 		}
+		// A provider that signs its own requests (HubRise: X-Access-Token, which n8n's OAuth2 signing cannot
+		// produce) goes through plain httpRequest; every other through n8n's credential lifecycle.
 		const authenticated = async (attempt: IHttpRequestOptions) =>
-			(await ctx.helpers.httpRequestWithAuthentication.call(
-				caller,
-				api.credentialType,
-				attempt,
-				api.additionalCredentialOptions,
-			)) as IN8nHttpFullResponse;
+			api.signRequest
+				? ((await ctx.helpers.httpRequest.call(caller, await api.signRequest(attempt))) as IN8nHttpFullResponse)
+				: ((await ctx.helpers.httpRequestWithAuthentication.call(
+						caller,
+						api.credentialType,
+						attempt,
+						api.additionalCredentialOptions,
+					)) as IN8nHttpFullResponse);
 		try {
 			return await sendKeepingResponse(authenticated, options);
 		} catch (failure) {
