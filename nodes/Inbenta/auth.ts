@@ -5,7 +5,7 @@ import { firstString, parseProviderError, quote } from '../shared/errors';
 import type { ErrorBodyParser } from '../shared/errors';
 import { extractHttpFailure, isObject } from '../shared/failures';
 import { redactText, secretForms } from '../shared/redact';
-import { renewAtFor, renewToken } from '../shared/renewal';
+import { newerToken, plannedOf, renewAtFor, renewToken } from '../shared/renewal';
 import type { PlannedToken } from '../shared/renewal';
 import { LOOPBACK_HOSTNAMES, loopbackBaseUrl, REQUEST_LIMITS } from '../shared/request';
 import { withRetry } from '../shared/retry';
@@ -312,12 +312,9 @@ export async function inbentaPreAuthentication(helpers: IHttpRequestHelper, cred
 export function newestToken(settings: InbentaSettings, credentials: ICredentialDataDecryptedObject): { token?: PlannedToken; apis: Record<string, string> } {
 	const cached = peekToken(settings.cacheKey);
 	const stored = storedToken(credentials);
-	const cachedPlanned = cached ? { accessToken: cached.accessToken, expiresAt: cached.accessTokenExpiresAt, renewAt: cached.extra.renewAt ?? '' } : undefined;
-	const storedExpiry = Date.parse(stored.expiresAt);
-	const cachedExpiry = Date.parse(cachedPlanned?.expiresAt ?? '');
-	const useCache = cachedPlanned !== undefined && (stored.accessToken === '' || Number.isNaN(storedExpiry) || (!Number.isNaN(cachedExpiry) && cachedExpiry > storedExpiry));
-	if (useCache) return { token: cachedPlanned, apis: parseApis(cached?.extra.apis) };
-	return { token: stored.accessToken ? stored : undefined, apis: parseApis(credentials.apis) };
+	const token = newerToken(stored, plannedOf(cached));
+	if (cached && token?.accessToken === cached.accessToken) return { token, apis: parseApis(cached.extra.apis) };
+	return { token, apis: parseApis(credentials.apis) };
 }
 
 /** Why a request URL may not carry the token (undefined when it may): the auth API or an accepted product host. */

@@ -29,8 +29,8 @@ export interface PlannedToken {
 
 export type RenewalPlan = 'none' | 'use' | 'renew' | 'reauth';
 
-/** Seconds before expiry within which a token is not sent any more (network time, clock skew). */
-export const LAST_USE_SECONDS = 2;
+/** Time before expiry within which a token is not sent any more (it could die on the way). */
+export const LAST_USE_MS = 500;
 
 /** The renewal time of a token that expires at `expiresAt` and was issued `now`. */
 export function renewAtFor(expiresAt: string, aheadSeconds: number, now: number = Date.now()): string {
@@ -43,7 +43,7 @@ export function renewAtFor(expiresAt: string, aheadSeconds: number, now: number 
 export function renewalPlan(token: PlannedToken | undefined, now: number = Date.now()): RenewalPlan {
 	if (!token || token.accessToken === '') return 'none';
 	const expiry = Date.parse(token.expiresAt);
-	if (!Number.isNaN(expiry) && expiry - LAST_USE_SECONDS * 1000 <= now) return 'reauth';
+	if (!Number.isNaN(expiry) && expiry - LAST_USE_MS <= now) return 'reauth';
 	const renewAt = Date.parse(token.renewAt);
 	if (!Number.isNaN(renewAt) && renewAt <= now) return 'renew';
 	return 'use';
