@@ -3,7 +3,7 @@ import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestHelper, I
 
 import { firstString, parseProviderError, quote } from '../shared/errors';
 import type { ErrorBodyParser } from '../shared/errors';
-import { extractHttpFailure, isObject } from '../shared/failures';
+import { extractHttpFailure, isObject, jsonObjectOf } from '../shared/failures';
 import { redactText, secretForms } from '../shared/redact';
 import { newerToken, plannedOf, renewAtFor, renewToken } from '../shared/renewal';
 import type { PlannedToken } from '../shared/renewal';
@@ -120,36 +120,23 @@ export function productUrlProblem(value: unknown, loopbackAllowed: boolean): str
 
 /** The product map of an answer or of the stored field (JSON text), names to URLs without trailing slash. */
 export function parseApis(value: unknown): Record<string, string> {
-	let map: unknown = value;
-	if (typeof map === 'string') {
-		try {
-			map = JSON.parse(map);
-		} catch {
-			return {};
-		}
-	}
+	const map = jsonObjectOf(value);
 	const out: Record<string, string> = {};
-	if (!isObject(map)) return out;
+	if (!map) return out;
 	for (const [name, url] of Object.entries(map)) if (typeof url === 'string' && url !== '') out[name] = url.replace(/\/+$/, '');
 	return out;
 }
 
 /** Reads `{accessToken, expiration, expires_in, apis}` (tolerant of snake case). */
 export function parseAuthResponse(body: unknown, now: number = Date.now()): { accessToken: string; expiresAt: string; apis: Record<string, string> } | undefined {
-	if (typeof body === 'string') {
-		try {
-			body = JSON.parse(body);
-		} catch {
-			return undefined;
-		}
-	}
-	if (!isObject(body)) return undefined;
-	const accessToken = firstString(body.accessToken, body.access_token);
+	const answer = jsonObjectOf(body);
+	if (!answer) return undefined;
+	const accessToken = firstString(answer.accessToken, answer.access_token);
 	if (!accessToken) return undefined;
 	return {
 		accessToken,
-		expiresAt: expiresAt({ expiresAt: body.expiration, expiresIn: body.expires_in ?? body.expiresIn }, now),
-		apis: parseApis(body.apis),
+		expiresAt: expiresAt({ expiresAt: answer.expiration, expiresIn: answer.expires_in ?? answer.expiresIn }, now),
+		apis: parseApis(answer.apis),
 	};
 }
 
@@ -337,7 +324,9 @@ export function tokenTargetProblem(settings: InbentaSettings, url: string): stri
 export function inbentaAuthenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): IHttpRequestOptions {
 	const settings = inbentaSettings(credentials);
 	if ('refused' in settings) throw new Error(settings.refused);
-	const url = requestOptions.baseURL ? `${requestOptions.baseURL.replace(/\/+$/, '')}${requestOptions.url}` : requestOptions.url;
+	// The HTTP Request node sends through the legacy helper, whose options name the URL `uri`.
+	const given = requestOptions.url ?? str((requestOptions as IHttpRequestOptions & { uri?: unknown }).uri);
+	const url = requestOptions.baseURL && !/^[a-z]+:\/\//i.test(given) ? `${requestOptions.baseURL.replace(/\/+$/, '')}${given}` : given;
 	const problem = tokenTargetProblem(settings, url);
 	if (problem) throw new Error(`Inbenta: the credential was not sent, because ${problem}`);
 	const token = newestToken(settings, credentials).token?.accessToken ?? str(credentials.accessToken);

@@ -1,4 +1,4 @@
-import { domainOrigin, parseApis, parseAuthResponse, parseInbentaError, productUrlProblem, tokenTargetProblem, inbentaSettings } from '../../nodes/Inbenta/auth';
+import { domainOrigin, inbentaAuthenticate, parseApis, parseAuthResponse, parseInbentaError, productUrlProblem, tokenTargetProblem, inbentaSettings } from '../../nodes/Inbenta/auth';
 import { newerToken, renewAtFor, renewalPlan } from '../../nodes/shared/renewal';
 
 describe('Inbenta product URLs', () => {
@@ -82,5 +82,26 @@ describe('renewal plan (shared/renewal.ts)', () => {
 		expect(newerToken(b, a)).toBe(b);
 		expect(newerToken(undefined, a)).toBe(a);
 		expect(newerToken({ accessToken: '', expiresAt: '', renewAt: '' }, undefined)).toBeUndefined();
+	});
+});
+
+describe('Inbenta authenticate (also what the HTTP Request node gets)', () => {
+	const credentials = { flow: 'apiSecret', apiKey: 'key-1234', apiSecret: 'secret-1234', accessToken: 'tok-1234' };
+
+	it('signs the Auth API and Inbenta hosts, with url, uri (legacy helper) or baseURL + url', () => {
+		for (const options of [
+			{ url: 'https://api.inbenta.io/v1/apis' },
+			{ uri: 'https://api-gce3.inbenta.io/prod/km/v1/search' },
+			{ baseURL: 'https://api.inbenta.io/v1', url: '/apis' },
+		]) {
+			const signed = inbentaAuthenticate(credentials, { ...options } as never);
+			expect(signed.headers).toEqual(expect.objectContaining({ 'x-inbenta-key': 'key-1234', Authorization: 'Bearer tok-1234' }));
+		}
+	});
+
+	it('refuses any other host, naming it, and signs nothing', () => {
+		const options = { url: 'https://collector.example/steal', headers: {} };
+		expect(() => inbentaAuthenticate(credentials, options as never)).toThrow(/collector\.example is not an Inbenta host/);
+		expect(options.headers).toEqual({});
 	});
 });
