@@ -10,6 +10,19 @@ export function isObject(value: unknown): value is Record<string, unknown> {
 }
 
 /** What an HTTP failure looked like on the wire, dug out of axios/n8n error wrappers. */
+/** A body as an object: parsed when it is JSON text, undefined when it is not an object either way. */
+export function jsonObjectOf(value: unknown): Record<string, unknown> | undefined {
+	let parsed = value;
+	if (typeof parsed === 'string') {
+		try {
+			parsed = JSON.parse(parsed);
+		} catch {
+			return undefined;
+		}
+	}
+	return isObject(parsed) ? parsed : undefined;
+}
+
 export interface HttpFailure {
 	status?: number;
 	headers: Record<string, string>;

@@ -389,3 +389,12 @@ export function credentialTestRequest(
 		rules: [301, 302, 303, 307, 308].map((value) => ({ type: 'responseCode' as const, properties: { value, message } })),
 	};
 }
+
+/**
+ * The newest token this process minted for the credential, whatever its expiry (undefined when
+ * none): for credentials that plan their own renewal ahead of expiry (renewal.ts) and must see a
+ * token that `cachedToken` already counts as expired.
+ */
+export function peekToken(key: string): CachedToken | undefined {
+	return cache.get(key);
+}
