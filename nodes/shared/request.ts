@@ -21,6 +21,8 @@ import type { PageRequest, PaginateOptions, PaginationStrategy } from './paginat
 import { redactOutput, rememberedSecrets, secretValuesOf } from './redact';
 import { RetryGaveUpError, withRetry } from './retry';
 import type { RetryPolicy } from './retry';
+import { withStoredToken } from './tokens';
+import type { StoredTokenFields } from './tokens';
 
 /**
  * The one way a node talks to a provider: `httpRequestWithAuthentication`, so n8n applies the
@@ -61,6 +63,12 @@ export interface ProviderApi {
 	timeoutMs?: number;
 	/** Total time one request may take, body included (default REQUEST_LIMITS.deadlineMs). */
 	deadlineMs?: number;
+	/**
+	 * Where a token credential keeps its token (default `accessToken` / `accessTokenExpiresAt`, used
+	 * when the stored credential has such a field); `false` sends the credential as n8n reads it.
+	 * See withStoredToken in tokens.ts.
+	 */
+	storedToken?: StoredTokenFields | false;
 }
 
 export interface ApiCall {
@@ -345,12 +353,15 @@ export async function apiRequest<T = unknown>(
 		}
 		let failure: unknown;
 		try {
-			return (await ctx.helpers.httpRequestWithAuthentication.call(
-				caller,
-				api.credentialType,
-				options,
-				api.additionalCredentialOptions,
-			)) as IN8nHttpFullResponse;
+			// Token credentials: the stored token of the moment, and a sibling process's token adopted on a 401 (tokens.ts).
+			return await withStoredToken(ctx, api.credentialType, api.additionalCredentialOptions, api.storedToken, async (credentialOptions) =>
+				(await ctx.helpers.httpRequestWithAuthentication.call(
+					caller,
+					api.credentialType,
+					{ ...options, headers: { ...options.headers } },
+					credentialOptions,
+				)) as IN8nHttpFullResponse,
+			);
 		} catch (error) {
 			failure = error;
 		}
