@@ -64,6 +64,9 @@ export async function connect(ctx: RequestContext, type: HubRiseCredentialType =
 			429: 'HubRise rate-limits each connection to 500 requests a minute, 2,500 an hour and 10,000 a day. Lower the frequency of the workflow.',
 		},
 		connected: () => storedConnection(type, credentials),
+		// HubRise tokens never expire and a pasted code is exchanged once: n8n's own 401 path (preAuthentication
+		// explains a revoked connection) is what this credential needs, not the cross-process token adoption.
+		storedToken: false,
 	};
 	if (type === 'hubriseOAuth2Api') {
 		// The token goes in X-Access-Token and nowhere else; the request is signed here, not by n8n-core.

@@ -49,6 +49,9 @@ export async function connect(ctx: RequestContext): Promise<InbentaConnection> {
 		// Inbenta answers excess with 429 and x-throttle-reset / x-quota-reset (read by retry.ts).
 		retry: { retryStatuses: [429] },
 		parseError: parseInbentaError,
+		// Inbenta plans its own renewal ahead of expiry (renewal.ts) and passes the token it chose; the shared
+		// cross-process adoption (withStoredToken) would replace that choice, so it is off here for now.
+		storedToken: false,
 		adviceByStatus: {
 			401: 'Inbenta rejected the token even after a fresh authorization. Check that the API key belongs to this instance and has access to this API.',
 			429: 'Inbenta limits requests per API key (product APIs together). Lower the batch size or the workflow frequency.',

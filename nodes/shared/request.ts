@@ -21,6 +21,8 @@ import type { PageRequest, PaginateOptions, PaginationStrategy } from './paginat
 import { redactOutput, rememberedSecrets, secretValuesOf } from './redact';
 import { RetryGaveUpError, withRetry } from './retry';
 import type { RetryPolicy } from './retry';
+import { withStoredToken } from './tokens';
+import type { StoredTokenFields } from './tokens';
 import { sendKeepingResponse } from './wholeResponse';
 
 /**
@@ -69,6 +71,12 @@ export interface ProviderApi {
 	 * OAuth2 refresh does not run then, so it suits only tokens that never expire.
 	 */
 	signRequest?: (options: IHttpRequestOptions) => Promise<IHttpRequestOptions>;
+	/**
+	 * Where a token credential keeps its token (default `accessToken` / `accessTokenExpiresAt`, used
+	 * when the stored credential has such a field); `false` sends the credential as n8n reads it.
+	 * See withStoredToken in tokens.ts.
+	 */
+	storedToken?: StoredTokenFields | false;
 }
 
 export interface ApiCall {
@@ -353,15 +361,18 @@ export async function apiRequest<T = unknown>(
 		}
 		// A provider that signs its own requests (HubRise: X-Access-Token, which n8n's OAuth2 signing cannot
 		// produce) goes through plain httpRequest; every other through n8n's credential lifecycle.
-		const authenticated = async (attempt: IHttpRequestOptions) =>
-			api.signRequest
-				? ((await ctx.helpers.httpRequest.call(caller, await api.signRequest(attempt))) as IN8nHttpFullResponse)
-				: ((await ctx.helpers.httpRequestWithAuthentication.call(
-						caller,
-						api.credentialType,
-						attempt,
-						api.additionalCredentialOptions,
-					)) as IN8nHttpFullResponse);
+		const authenticated = async (attempt: IHttpRequestOptions): Promise<IN8nHttpFullResponse> => {
+			if (api.signRequest) return (await ctx.helpers.httpRequest.call(caller, await api.signRequest(attempt))) as IN8nHttpFullResponse;
+			// Token credentials: the stored token of the moment, and a sibling process's token adopted on a 401 (tokens.ts).
+			return await withStoredToken(ctx, api.credentialType, api.additionalCredentialOptions, api.storedToken, async (credentialOptions) =>
+				(await ctx.helpers.httpRequestWithAuthentication.call(
+					caller,
+					api.credentialType,
+					{ ...attempt, headers: { ...attempt.headers } },
+					credentialOptions,
+				)) as IN8nHttpFullResponse,
+			);
+		};
 		try {
 			return await sendKeepingResponse(authenticated, options);
 		} catch (failure) {

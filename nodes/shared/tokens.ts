@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { NodeApiError } from 'n8n-workflow';
+import { NodeApiError, sleep } from 'n8n-workflow';
 import type {
 	IAdditionalCredentialOptions,
 	ICredentialDataDecryptedObject,
@@ -7,6 +7,7 @@ import type {
 	IHttpRequestHelper,
 	IHttpRequestOptions,
 	INode,
+	INodeCredentialsDetails,
 	JsonObject,
 } from 'n8n-workflow';
 
@@ -139,7 +140,7 @@ function heldOf(held: string | HeldToken): HeldToken {
  * place of a newer one minted elsewhere (another n8n process): the provider may have revoked it.
  */
 function replaces(cached: CachedToken | undefined, held: HeldToken): cached is CachedToken {
-	if (!cached || cached.accessToken === held.accessToken) return false;
+	if (!cached || cached.accessToken === held.accessToken || refusedTokens.has(cached.accessToken)) return false;
 	const heldExpiry = Date.parse(held.accessTokenExpiresAt ?? '');
 	const cachedExpiry = Date.parse(cached.accessTokenExpiresAt);
 	if (held.accessToken === '' || Number.isNaN(heldExpiry) || Number.isNaN(cachedExpiry)) return true;
@@ -161,7 +162,7 @@ export async function obtainToken(
 	mint: () => Promise<CachedToken>,
 	now: () => number = Date.now,
 ): Promise<CachedToken> {
-	const heldToken = heldOf(held);
+	const heldToken = heldOrRefused(key, heldOf(held));
 	const fresher = cachedToken(key, now());
 	if (replaces(fresher, heldToken)) return fresher;
 	return await singleFlight(key, async () => {
@@ -252,6 +253,8 @@ export function resetTokenState(): void {
 	refusals.clear();
 	forgetRememberedSecrets();
 	replacements.clear();
+	refusedTokens.clear();
+	substitutions.clear();
 }
 
 /**
@@ -261,7 +264,12 @@ export function resetTokenState(): void {
  */
 export function freshestToken(key: string, stored: HeldToken, now: number = Date.now()): string {
 	const cached = cachedToken(key, now);
-	return replaces(cached, stored) ? cached.accessToken : stored.accessToken;
+	if (!replaces(cached, stored)) {
+		substitutions.delete(stored.accessToken);
+		return stored.accessToken;
+	}
+	if (stored.accessToken !== '') remember(substitutions, stored.accessToken, cached.accessToken);
+	return cached.accessToken;
 }
 
 /**
@@ -397,4 +405,139 @@ export function credentialTestRequest(
  */
 export function peekToken(key: string): CachedToken | undefined {
 	return cache.get(key);
+}
+
+/*
+ * Across processes (n8n queue mode: a main and workers, one credential store in the database).
+ *
+ * The in-process cache and single-flight above cannot see a sibling process. When a worker mints,
+ * a provider that keeps one token per key (fiskaly's strictest mode) or rotates refresh tokens
+ * refuses the token every other process holds. n8n 2.41 hands preAuthentication only the token the
+ * execution read before its request (no lock, no store access), so the coordination sits around the
+ * request: the node re-reads the stored credential before each request, and on a 401 it first
+ * adopts a token a sibling process stored meanwhile, waiting a short random moment for a sibling's
+ * write to land before it asks for a new one (withStoredToken). preAuthentication then mints only
+ * when the store holds nothing better.
+ */
+
+const MAX_REMEMBERED = 1000;
+
+function remember<V>(map: Map<string, V> | Set<string>, key: string, value?: V): void {
+	if (map.size >= MAX_REMEMBERED && !map.has(key)) {
+		const oldest = map.keys().next().value;
+		if (oldest !== undefined) map.delete(oldest);
+	}
+	if (map instanceof Map) map.set(key, value as V);
+	else map.add(key);
+}
+
+/** Tokens a provider answered with 401 (by value): never offered from the cache again. */
+const refusedTokens = new Set<string>();
+/** Stored token -> the newer cached token `freshestToken` sent in its place (the store is stale). */
+const substitutions = new Map<string, string>();
+
+export function noteRefusedToken(token: string): void {
+	if (token !== '') remember(refusedTokens, token);
+}
+
+export function isRefusedToken(token: string): boolean {
+	return refusedTokens.has(token);
+}
+
+/** The token an execution's request really carried, given the token it read from the store. */
+export function tokenSentFor(storedToken: string): string {
+	return substitutions.get(storedToken) ?? storedToken;
+}
+
+/**
+ * An execution that asks for a token with the field emptied, after the token this process holds
+ * came back refused, is treated as holding that refused token: the fresh-token bound applies.
+ */
+function heldOrRefused(key: string, held: HeldToken): HeldToken {
+	if (held.accessToken !== '') return held;
+	const cached = cache.get(key);
+	if (!cached || !refusedTokens.has(cached.accessToken)) return held;
+	return { accessToken: cached.accessToken, accessTokenExpiresAt: cached.accessTokenExpiresAt };
+}
+
+/** Where a token credential keeps its token; `false` turns the coordination off for a provider. */
+export interface StoredTokenFields {
+	/** The credential's `expirable` hidden property (default `accessToken`). */
+	field?: string;
+	/** Its ISO expiry, when the credential keeps one (default `accessTokenExpiresAt`). */
+	expiresAtField?: string;
+}
+
+/** What withStoredToken needs from a node's context. */
+export interface StoredTokenContext {
+	getNode(): INode;
+	getCredentials(type: string, itemIndex?: number): Promise<ICredentialDataDecryptedObject>;
+}
+
+/** Rounds after the first attempt: adopt a sibling's token, renew, renew once more. */
+const MAX_TOKEN_ROUNDS = 3;
+/** A sibling's mint + write usually lands within this; waited (at random, spread) before renewing. */
+export const SIBLING_WAIT_MS = { min: 150, max: 900 };
+
+/**
+ * Sends one request of a token credential the queue-safe way. `send` gets the credential options
+ * to pass to `httpRequestWithAuthentication`: the credential as stored right now (its token field
+ * emptied when the token is known to be expired, or when this process holds a newer one than the
+ * store, so that preAuthentication runs and n8n stores the newer one), and n8n-core's own 401
+ * retry switched off (`preAuthenticationRetryStatusCode: []`, n8n-core >= 2.40; older versions
+ * ignore it and retry first). On a 401 it re-reads the store: a token a sibling stored since is
+ * adopted; else, after a short random wait and another read, the token field is emptied so that
+ * preAuthentication renews (single-flight in this process, bounded as above). A credential without
+ * a string token field, or an OAuth2 call, is sent unchanged.
+ */
+export async function withStoredToken<T>(
+	ctx: StoredTokenContext,
+	credentialType: string,
+	base: IAdditionalCredentialOptions | undefined,
+	fields: StoredTokenFields | false | undefined,
+	send: (options: IAdditionalCredentialOptions | undefined) => Promise<T>,
+	wait: (ms: number) => Promise<void> = sleep,
+): Promise<T> {
+	const reference: INodeCredentialsDetails | undefined = ctx.getNode().credentials?.[credentialType];
+	if (fields === false || !reference?.id || base?.oauth2) return await send(base);
+	const field = fields?.field ?? 'accessToken';
+	const expiresAtField = fields?.expiresAtField ?? 'accessTokenExpiresAt';
+	const read = async () => await ctx.getCredentials(credentialType);
+	let stored = await read();
+	if (typeof stored[field] !== 'string') return await send(base);
+
+	const tokenOf = (data: ICredentialDataDecryptedObject) => (typeof data[field] === 'string' ? (data[field] as string) : '');
+	const renew = (data: ICredentialDataDecryptedObject) => ({ ...data, [field]: '' });
+	const options = (data: ICredentialDataDecryptedObject): IAdditionalCredentialOptions => ({
+		...base,
+		credentialsDecrypted: { id: reference.id as string, name: reference.name, type: credentialType, data },
+		preAuthenticationRetryStatusCode: [],
+	});
+	const stale = (token: string) => substitutions.has(token) && !refusedTokens.has(substitutions.get(token) as string);
+	const usable = (data: ICredentialDataDecryptedObject, refused: string) => {
+		const token = tokenOf(data);
+		return token !== '' && token !== refused && !refusedTokens.has(token) && !isExpired(data[expiresAtField]);
+	};
+
+	const token = tokenOf(stored);
+	let data = token !== '' && (isExpired(stored[expiresAtField]) || stale(token)) ? renew(stored) : { ...stored };
+	for (let round = 0; ; round++) {
+		let failure: unknown;
+		try {
+			return await send(options(data));
+		} catch (error) {
+			failure = error;
+		}
+		// Passed on unchanged: the request layer words it.
+		if (round >= MAX_TOKEN_ROUNDS || extractHttpFailure(failure).status !== 401) throw failure;
+		// n8n-core wrote the token preAuthentication returned into `data`; authenticate may have sent a newer one.
+		const refused = tokenSentFor(tokenOf(data));
+		noteRefusedToken(refused);
+		stored = await read();
+		if (!usable(stored, refused)) {
+			await wait(SIBLING_WAIT_MS.min + Math.random() * (SIBLING_WAIT_MS.max - SIBLING_WAIT_MS.min));
+			stored = await read();
+		}
+		data = usable(stored, refused) ? { ...stored } : renew(stored);
+	}
 }

@@ -21,6 +21,8 @@ export interface RecordedRequest {
 	body: unknown;
 	/** ms since epoch when the request arrived. */
 	at: number;
+	/** The client's TCP port (which process sent it can be told from it while the connection is open). */
+	remotePort?: number;
 }
 
 export interface Reply {
@@ -92,6 +94,8 @@ function parseBody(raw: string, contentType: string | undefined): unknown {
 
 export class SimulatorServer {
 	readonly requests: RecordedRequest[] = [];
+	/** Called for every request as it arrives, before it is answered (the connection is still open). */
+	onRequest?: (request: RecordedRequest) => void;
 	private readonly routes: Route[] = [];
 	private faults: ArmedFault[] = [];
 	private server?: Server;
@@ -186,8 +190,10 @@ export class SimulatorServer {
 			rawBody,
 			body: parseBody(rawBody, headers['content-type']),
 			at: Date.now(),
+			remotePort: req.socket.remotePort,
 		};
 		this.requests.push(request);
+		this.onRequest?.(request);
 
 		const fault = this.takeFault(request);
 		if (fault) {

@@ -125,6 +125,20 @@ export class N8nRest {
     return r.json.data;
   }
 
+  /** POST /rest/workflows (2.x keeps a given id); returns the saved workflow (id, versionId). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  async createWorkflow(workflow: object): Promise<any> {
+    const r = await this.ok('POST', '/rest/workflows', workflow);
+    return r.json.data;
+  }
+
+  /** POST /rest/workflows/:id/activate (2.x: publishes that version); resolves once its webhooks are registered. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  async activateWorkflow(id: string, versionId: string): Promise<any> {
+    const r = await this.ok('POST', `/rest/workflows/${encodeURIComponent(id)}/activate`, { versionId });
+    return r.json.data;
+  }
+
   /** GET /rest/oauth2-credential/auth?id= : the provider authorize URL n8n built (with state and redirect_uri). */
   async oauth2AuthUrl(credentialId: string): Promise<string> {
     const r = await this.ok('GET', `/rest/oauth2-credential/auth?id=${encodeURIComponent(credentialId)}`);
