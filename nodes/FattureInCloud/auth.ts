@@ -338,9 +338,9 @@ async function refreshTokens(
 	refreshToken: string,
 ): Promise<CachedToken> {
 	const clientId = str(credentials.clientId).trim();
-	const key = credentialKey(type, settings.origin, clientId, refreshToken);
+	const key = tokenKey(type, settings.origin, clientId, refreshToken);
 	const held = { accessToken: str(credentials.accessToken), accessTokenExpiresAt: str(credentials.accessTokenExpiresAt) };
-	return await obtainToken(key, held, async () => {
+	const token = await obtainToken(key, held, async () => {
 		const body: IDataObject = { grant_type: 'refresh_token', client_id: clientId, refresh_token: refreshToken };
 		if (type === 'fattureInCloudRefreshTokenApi') body.client_secret = str(credentials.clientSecret);
 		let response: unknown;
@@ -361,6 +361,29 @@ async function refreshTokens(
 		if (token.extra.refreshToken === '') token.extra.refreshToken = refreshToken;
 		return token;
 	});
+	rememberLineage(key, type, settings.origin, clientId, token.extra.refreshToken);
+	return token;
+}
+
+/**
+ * The token-cache key of a refresh-token chain in this process. A refresh token this process received
+ * from an exchange keeps the key of the chain it came from, so rotation does not start a new key: the
+ * single-flight, the reuse of a sibling's token (an execution that read the previous refresh token gets
+ * the token already minted instead of spending a used refresh token) and the bound on fresh tokens the
+ * provider refuses (nodes/shared/tokens.ts) hold across rotations. A chain starts at a refresh token this
+ * process did not receive (pasted, or stored by another process). Only hashes are kept.
+ */
+const lineage = new Map<string, string>();
+const MAX_LINEAGE = 1000;
+
+export function tokenKey(type: FicCredentialType, origin: string, clientId: string, refreshToken: string): string {
+	const own = credentialKey(type, origin, clientId, refreshToken);
+	return lineage.get(own) ?? own;
+}
+
+function rememberLineage(key: string, type: FicCredentialType, origin: string, clientId: string, refreshToken: string): void {
+	if (lineage.size >= MAX_LINEAGE) lineage.delete(lineage.keys().next().value as string);
+	lineage.set(credentialKey(type, origin, clientId, refreshToken), key);
 }
 
 function refreshedFields(token: CachedToken, now = Date.now()): IDataObject {
@@ -403,7 +426,7 @@ export function bearerAuthenticate(
 	let token = str(credentials.accessToken);
 	if ('url' in settings && (type === 'fattureInCloudRefreshTokenApi' || type === 'fattureInCloudDeviceCodeApi')) {
 		const refreshToken = type === 'fattureInCloudRefreshTokenApi' ? currentRefreshToken(credentials) : str(credentials.refreshToken);
-		const key = credentialKey(type, settings.url, str(credentials.clientId).trim(), refreshToken);
+		const key = tokenKey(type, settings.url, str(credentials.clientId).trim(), refreshToken);
 		token = freshestToken(key, { accessToken: token, accessTokenExpiresAt: str(credentials.accessTokenExpiresAt) });
 	}
 	requestOptions.headers = { ...requestOptions.headers, Authorization: `Bearer ${token}` };

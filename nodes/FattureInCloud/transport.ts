@@ -44,6 +44,11 @@ export interface FicApi extends ProviderApi {
 	company?: Promise<string>;
 	/** Set once the low-quota hint was given in this execution. */
 	quotaHinted?: boolean;
+	/**
+	 * OAuth2: a 401 that reached the node came after n8n's own refresh and retry. The later items of the
+	 * execution fail with it at once instead of each costing one more refresh (n8n refreshes per 401).
+	 */
+	refused?: NodeApiError;
 }
 
 export type FicCall = OperationCall<FicApi>;
@@ -219,6 +224,7 @@ function hintQuota(ctx: RequestContext, api: FicApi, headers: Record<string, str
  * for the refresh-token credential, one retry with a newer refresh token another process stored.
  */
 export async function ficRequest(ctx: RequestContext, api: FicApi, request: FicRequest, itemIndex = 0): Promise<IDataObject> {
+	refuseAgain(ctx, api, itemIndex);
 	let failure: unknown;
 	try {
 		const response = await apiRequest<IDataObject>(ctx, api, { ...request, itemIndex });
@@ -230,7 +236,25 @@ export async function ficRequest(ctx: RequestContext, api: FicApi, request: FicR
 	if (refreshRefused(failure) && (await adoptStoredRefreshToken(ctx, api))) {
 		return await ficRequest(ctx, api, request, itemIndex);
 	}
-	throw reworded(ctx, api, failure, request, itemIndex);
+	throw remembered(api, reworded(ctx, api, failure, request, itemIndex));
+}
+
+function remembered(api: FicApi, error: unknown): unknown {
+	if (api.credentialType === 'fattureInCloudOAuth2Api' && error instanceof NodeApiError && String(error.httpCode) === '401') api.refused = error;
+	return error;
+}
+
+function refuseAgain(ctx: RequestContext, api: FicApi, itemIndex: number): void {
+	const refused = api.refused;
+	if (!refused) return;
+	const again = new NodeApiError(ctx.getNode(), { provider: PROVIDER, httpCode: '401' }, {
+		message: refused.message,
+		description: `${refused.description ?? ''} (Not sent: an earlier item of this execution was refused the same way after n8n renewed the token.)`.trim(),
+		httpCode: '401',
+		itemIndex,
+	});
+	again.message = refused.message;
+	throw again;
 }
 
 /**
@@ -308,11 +332,11 @@ export const LIST_STRATEGY = pagePerPage({ items: itemsAt('data'), maxPageSize: 
 export async function ficList(call: FicCall, operationId: string, qs: IDataObject, scopeHint?: string): Promise<IDataObject[]> {
 	const { ctx, api, itemIndex } = call;
 	const path = FIC_OPERATIONS[operationId].path.replace('{company_id}', await companyOf(call));
-	const limited: FicApi = api;
+	refuseAgain(ctx, api, itemIndex);
 	try {
-		return await apiList(ctx, limited, { path, qs, itemIndex }, LIST_STRATEGY, listLimit(ctx as IExecuteFunctions, itemIndex));
+		return await apiList(ctx, api, { path, qs, itemIndex }, LIST_STRATEGY, listLimit(ctx as IExecuteFunctions, itemIndex));
 	} catch (error) {
 		if (refreshRefused(error) && (await adoptStoredRefreshToken(ctx, api))) return await ficList(call, operationId, qs, scopeHint);
-		throw reworded(ctx, api, error, { method: 'GET', path, operationId, scopeHint }, itemIndex);
+		throw remembered(api, reworded(ctx, api, error, { method: 'GET', path, operationId, scopeHint }, itemIndex));
 	}
 }
