@@ -1,7 +1,11 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
 
-import { BASE_URL_OVERRIDE, FIC_ORIGIN, originExpression } from '../nodes/FattureInCloud/auth';
-import { credentialTestRequest } from '../nodes/shared/tokens';
+import {
+	BASE_URL_OVERRIDE,
+	FIC_HTTP_REQUEST_NODE,
+	FIC_ICON,
+	ficCredentialTest,
+} from '../nodes/FattureInCloud/auth';
 
 /**
  * Fatture in Cloud manual token: created once in the web app with the permissions the user picks there; it
@@ -13,15 +17,11 @@ export class FattureInCloudApi implements ICredentialType {
 
 	displayName = 'Fatture in Cloud Manual Token API';
 
-	icon: Icon = { light: 'file:../icons/fattureincloud.svg', dark: 'file:../icons/fattureincloud.dark.svg' };
+	icon: Icon = FIC_ICON;
 
 	documentationUrl = 'https://github.com/authbridge/n8n-nodes-authbridge/blob/main/docs/fattureincloud.md';
 
-	httpRequestNode = {
-		name: 'Fatture in Cloud',
-		docsUrl: 'https://developers.fattureincloud.it/',
-		apiBaseUrl: 'https://api-v2.fattureincloud.it',
-	};
+	httpRequestNode = FIC_HTTP_REQUEST_NODE;
 
 	properties: INodeProperties[] = [
 		{
@@ -42,8 +42,5 @@ export class FattureInCloudApi implements ICredentialType {
 		properties: { headers: { Authorization: '=Bearer {{$credentials.accessToken}}' } },
 	};
 
-	test: ICredentialTestRequest = credentialTestRequest('Fatture in Cloud', {
-		baseURL: originExpression('', FIC_ORIGIN, '$credentials'),
-		url: '/user/info',
-	});
+	test: ICredentialTestRequest = ficCredentialTest();
 }

@@ -12,11 +12,11 @@ import {
 	BASE_URL_OVERRIDE,
 	deviceAuthenticate,
 	devicePreAuthentication,
-	FIC_ORIGIN,
-	originExpression,
+	FIC_HTTP_REQUEST_NODE,
+	FIC_ICON,
+	ficCredentialTest,
 	SCOPE_PROPERTIES,
 } from '../nodes/FattureInCloud/auth';
-import { credentialTestRequest } from '../nodes/shared/tokens';
 
 /**
  * Fatture in Cloud device code (RFC 8628; enabled by Fatture in Cloud only on request). n8n has no
@@ -30,15 +30,11 @@ export class FattureInCloudDeviceCodeApi implements ICredentialType {
 
 	displayName = 'Fatture in Cloud Device Code API';
 
-	icon: Icon = { light: 'file:../icons/fattureincloud.svg', dark: 'file:../icons/fattureincloud.dark.svg' };
+	icon: Icon = FIC_ICON;
 
 	documentationUrl = 'https://github.com/authbridge/n8n-nodes-authbridge/blob/main/docs/fattureincloud.md';
 
-	httpRequestNode = {
-		name: 'Fatture in Cloud',
-		docsUrl: 'https://developers.fattureincloud.it/',
-		apiBaseUrl: 'https://api-v2.fattureincloud.it',
-	};
+	httpRequestNode = FIC_HTTP_REQUEST_NODE;
 
 	properties: INodeProperties[] = [
 		{
@@ -79,8 +75,5 @@ export class FattureInCloudDeviceCodeApi implements ICredentialType {
 		return deviceAuthenticate(credentials, requestOptions);
 	}
 
-	test: ICredentialTestRequest = credentialTestRequest('Fatture in Cloud', {
-		baseURL: originExpression('', FIC_ORIGIN, '$credentials'),
-		url: '/user/info',
-	});
+	test: ICredentialTestRequest = ficCredentialTest();
 }

@@ -3,13 +3,14 @@ import type { ICredentialTestRequest, ICredentialType, INodeProperties, Icon } f
 import {
 	BASE_URL_OVERRIDE,
 	FIC_AUTHORIZATION_URL,
-	FIC_ORIGIN,
+	FIC_HTTP_REQUEST_NODE,
+	FIC_ICON,
 	FIC_TOKEN_URL,
+	ficCredentialTest,
 	originExpression,
 	SCOPE_EXPRESSION,
 	SCOPE_PROPERTIES,
 } from '../nodes/FattureInCloud/auth';
-import { credentialTestRequest } from '../nodes/shared/tokens';
 
 /**
  * Fatture in Cloud OAuth2, authorization code: the flow Fatture in Cloud recommends. Fixed authorize and
@@ -24,15 +25,11 @@ export class FattureInCloudOAuth2Api implements ICredentialType {
 
 	displayName = 'Fatture in Cloud OAuth2 API';
 
-	icon: Icon = { light: 'file:../icons/fattureincloud.svg', dark: 'file:../icons/fattureincloud.dark.svg' };
+	icon: Icon = FIC_ICON;
 
 	documentationUrl = 'https://github.com/authbridge/n8n-nodes-authbridge/blob/main/docs/fattureincloud.md';
 
-	httpRequestNode = {
-		name: 'Fatture in Cloud',
-		docsUrl: 'https://developers.fattureincloud.it/',
-		apiBaseUrl: 'https://api-v2.fattureincloud.it',
-	};
+	httpRequestNode = FIC_HTTP_REQUEST_NODE;
 
 	properties: INodeProperties[] = [
 		{
@@ -63,8 +60,5 @@ export class FattureInCloudOAuth2Api implements ICredentialType {
 		{ displayName: 'Authentication', name: 'authentication', type: 'hidden', default: 'body' },
 	];
 
-	test: ICredentialTestRequest = credentialTestRequest('Fatture in Cloud', {
-		baseURL: originExpression('', FIC_ORIGIN, '$credentials'),
-		url: '/user/info',
-	});
+	test: ICredentialTestRequest = ficCredentialTest();
 }

@@ -11,11 +11,11 @@ import type {
 import {
 	BASE_URL_OVERRIDE,
 	bearerAuthenticate,
-	FIC_ORIGIN,
-	originExpression,
+	FIC_HTTP_REQUEST_NODE,
+	FIC_ICON,
+	ficCredentialTest,
 	refreshTokenPreAuthentication,
 } from '../nodes/FattureInCloud/auth';
-import { credentialTestRequest } from '../nodes/shared/tokens';
 
 /**
  * Fatture in Cloud unattended (machine to machine): client ID, client secret and a refresh token obtained
@@ -28,15 +28,11 @@ export class FattureInCloudRefreshTokenApi implements ICredentialType {
 
 	displayName = 'Fatture in Cloud Refresh Token API';
 
-	icon: Icon = { light: 'file:../icons/fattureincloud.svg', dark: 'file:../icons/fattureincloud.dark.svg' };
+	icon: Icon = FIC_ICON;
 
 	documentationUrl = 'https://github.com/authbridge/n8n-nodes-authbridge/blob/main/docs/fattureincloud.md';
 
-	httpRequestNode = {
-		name: 'Fatture in Cloud',
-		docsUrl: 'https://developers.fattureincloud.it/',
-		apiBaseUrl: 'https://api-v2.fattureincloud.it',
-	};
+	httpRequestNode = FIC_HTTP_REQUEST_NODE;
 
 	properties: INodeProperties[] = [
 		{ displayName: 'Client ID', name: 'clientId', type: 'string', default: '', required: true },
@@ -67,8 +63,5 @@ export class FattureInCloudRefreshTokenApi implements ICredentialType {
 		return bearerAuthenticate(credentials, requestOptions, 'fattureInCloudRefreshTokenApi');
 	}
 
-	test: ICredentialTestRequest = credentialTestRequest('Fatture in Cloud', {
-		baseURL: originExpression('', FIC_ORIGIN, '$credentials'),
-		url: '/user/info',
-	});
+	test: ICredentialTestRequest = ficCredentialTest();
 }

@@ -1,5 +1,6 @@
 import type {
 	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
 	IDataObject,
 	IHttpRequestHelper,
 	IHttpRequestOptions,
@@ -16,6 +17,7 @@ import { withRetry } from '../shared/retry';
 import {
 	credentialKey,
 	credentialRequest,
+	credentialTestRequest,
 	expiresAt,
 	freshestToken,
 	obtainToken,
@@ -77,6 +79,16 @@ const LOOPBACK_URL = `^https?:\\/\\/(?:${LOOPBACK_HOSTNAMES.map((host) => host.r
 export function originExpression(path: string, official: string, source: '$self' | '$credentials' = '$self'): string {
 	const override = `String(${source}["baseUrlOverride"] || "").trim()`;
 	return `={{ ${override} === "" ? "${official}" : (/${LOOPBACK_URL}/.test(${override}) ? ${override}.replace(/\\/+$/, "") + "${path}" : "invalid-fattureincloud-override:see-the-base-url-override-field") }}`;
+}
+
+// --- What every credential of Fatture in Cloud shares ---------------------------------------------------
+
+export const FIC_ICON = { light: 'file:../icons/fattureincloud.svg', dark: 'file:../icons/fattureincloud.dark.svg' } as const;
+export const FIC_HTTP_REQUEST_NODE = { name: 'Fatture in Cloud', docsUrl: 'https://developers.fattureincloud.it/', apiBaseUrl: 'https://api-v2.fattureincloud.it' };
+
+/** The credential test of all four: GET /user/info (needs no scope), never following a redirect. */
+export function ficCredentialTest(): ICredentialTestRequest {
+	return credentialTestRequest(PROVIDER, { baseURL: originExpression('', FIC_ORIGIN, '$credentials'), url: '/user/info' });
 }
 
 // --- Scopes -------------------------------------------------------------------------------------------

@@ -100,6 +100,8 @@ export class FattureInCloudSimulator {
 	readonly devices = new Map<string, DeviceLogin>();
 	companies: Company[] = [];
 	invoices = 0;
+	/** For demos: a pending device login is approved when it is first polled (no person to approve it). */
+	autoApproveDevices = false;
 
 	constructor() {
 		this.reset();
@@ -311,6 +313,7 @@ export class FattureInCloudSimulator {
 				}
 				login.lastPollAt = now;
 				if (login.approveAfterPolls !== undefined && login.polls >= login.approveAfterPolls) login.status = 'approved';
+				if (this.autoApproveDevices && login.status === 'pending') login.status = 'approved';
 				if (login.status === 'denied') return OAUTH_ERROR('access_denied', 'The user denied the request');
 				if (login.status === 'pending') return OAUTH_ERROR('authorization_pending', 'Waiting for the user');
 				login.status = 'used';

@@ -9,6 +9,7 @@ import { resetTokenState } from '../../../nodes/shared/tokens';
 import { Harness } from '../../harness';
 import type { RunOptions, RunResult } from '../../harness';
 import { encodings } from '../../secret-encodings';
+import { exposed } from '../secrets/rig';
 import { FattureInCloudSimulator } from '../../simulators/fattureincloud';
 
 /**
@@ -90,18 +91,6 @@ export const apiRequests = () => sim.server.requests.filter((request) => !reques
 /** Every secret the simulator ever issued or holds, and the client secret. */
 export function secrets(): string[] {
 	return [sim.clientSecret, ...sim.accessTokens.keys(), ...sim.refreshTokens.keys(), ...sim.devices.keys(), 'company-token-12345'];
-}
-
-/** Everything a user, a log or the database could see of a run. */
-export function exposed(result: RunResult): string {
-	const error = result.error;
-	return [
-		JSON.stringify(result.items),
-		String(error?.message ?? ''),
-		String(error?.description ?? ''),
-		JSON.stringify(error?.context ?? {}),
-		JSON.stringify(result.run),
-	].join('\n');
 }
 
 /** Secrets (in any encoding) found in a run; the counter feeds the report line. */
