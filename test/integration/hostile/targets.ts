@@ -2,8 +2,13 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { CheckfrontApi } from '../../../credentials/CheckfrontApi.credentials';
 import { CheckfrontOAuth2Api } from '../../../credentials/CheckfrontOAuth2Api.credentials';
+import { FattureInCloudApi } from '../../../credentials/FattureInCloudApi.credentials';
+import { FattureInCloudDeviceCodeApi } from '../../../credentials/FattureInCloudDeviceCodeApi.credentials';
+import { FattureInCloudOAuth2Api } from '../../../credentials/FattureInCloudOAuth2Api.credentials';
+import { FattureInCloudRefreshTokenApi } from '../../../credentials/FattureInCloudRefreshTokenApi.credentials';
 import { FiskalyApi } from '../../../credentials/FiskalyApi.credentials';
 import { Checkfront } from '../../../nodes/Checkfront/Checkfront.node';
+import { FattureInCloud } from '../../../nodes/FattureInCloud/FattureInCloud.node';
 import { Fiskaly } from '../../../nodes/Fiskaly/Fiskaly.node';
 import { resetTokenState } from '../../../nodes/shared/tokens';
 import { Reference } from '../../fixtures/Reference.node';
@@ -11,6 +16,7 @@ import { ReferenceTokenApi } from '../../fixtures/ReferenceTokenApi.credentials'
 import { Harness } from '../../harness';
 import type { RunResult } from '../../harness';
 import { CheckfrontSimulator } from '../../simulators/checkfront';
+import { FattureInCloudSimulator } from '../../simulators/fattureincloud';
 import { FiskalySimulator } from '../../simulators/fiskaly';
 import type { RecordedRequest, SimulatorServer } from '../../simulators/framework';
 import { ReferenceSimulator } from '../../simulators/reference';
@@ -43,13 +49,14 @@ export interface Target {
 export const reference = new ReferenceSimulator();
 export const fiskaly = new FiskalySimulator();
 export const checkfront = new CheckfrontSimulator();
+export const fattureInCloud = new FattureInCloudSimulator();
 
 export async function startAll(): Promise<void> {
-	await Promise.all([reference.start(), fiskaly.start(), checkfront.start()]);
+	await Promise.all([reference.start(), fiskaly.start(), checkfront.start(), fattureInCloud.start()]);
 }
 
 export async function stopAll(): Promise<void> {
-	await Promise.all([reference.stop(), fiskaly.stop(), checkfront.stop()]);
+	await Promise.all([reference.stop(), fiskaly.stop(), checkfront.stop(), fattureInCloud.stop()]);
 }
 
 function harnessFor(target: 'reference' | 'fiskaly' | 'checkfront'): Harness {
@@ -159,13 +166,67 @@ function checkfrontTarget(auth: 'checkfrontApi' | 'checkfrontOAuth2Api'): Target
 	};
 }
 
+type FicAuth = 'fattureInCloudOAuth2Api' | 'fattureInCloudApi' | 'fattureInCloudDeviceCodeApi' | 'fattureInCloudRefreshTokenApi';
+
+function fattureInCloudHarness(auth: FicAuth): Harness {
+	const sim = fattureInCloud;
+	const h = new Harness({
+		credentialTypes: [new FattureInCloudOAuth2Api(), new FattureInCloudApi(), new FattureInCloudDeviceCodeApi(), new FattureInCloudRefreshTokenApi()],
+		nodeTypes: { fattureInCloud: new FattureInCloud() },
+	});
+	const scopes = ['entity.clients:a', 'issued_documents.invoices:a'];
+	const common = { baseUrlOverride: sim.server.url };
+	if (auth === 'fattureInCloudOAuth2Api') h.addCredential(auth, auth, { ...common, clientId: sim.clientId, clientSecret: sim.clientSecret, scopes, oauthTokenData: sim.issuePair(scopes) });
+	if (auth === 'fattureInCloudApi') h.addCredential(auth, auth, { ...common, accessToken: sim.issueManualToken(scopes) });
+	if (auth === 'fattureInCloudDeviceCodeApi') {
+		const pair = sim.issuePair(scopes, true);
+		h.addCredential(auth, auth, { ...common, clientId: sim.deviceClientId, scopes, accessToken: pair.access_token, refreshToken: pair.refresh_token });
+	}
+	if (auth === 'fattureInCloudRefreshTokenApi') {
+		h.addCredential(auth, auth, { ...common, clientId: sim.clientId, clientSecret: sim.clientSecret, refreshToken: sim.issuePair(scopes).refresh_token, accessToken: '' });
+	}
+	return h;
+}
+
+function fattureInCloudTarget(auth: FicAuth): Target {
+	let harness = undefined as unknown as Harness; // built in reset(), once the simulators listen
+	return {
+		name: `Fatture in Cloud (${auth})`,
+		server: fattureInCloud.server,
+		// The API lives at the root of its host (/user/..., /c/{company_id}/...).
+		prefix: '',
+		tokenPath: '/oauth/token',
+		custom: (path) => ({ authentication: auth, resource: 'customApiCall', operation: 'call', method: 'GET', path }),
+		byId: (id) => ({ authentication: auth, resource: 'company', operation: 'getInfo', companyId: id }),
+		okPath: '/user/info',
+		okCustomPath: '/user/info',
+		tokenRequests: () => fattureInCloud.server.requestsTo('POST', '/oauth/token'),
+		secrets: () => [fattureInCloud.clientSecret, ...fattureInCloud.accessTokens.keys(), ...fattureInCloud.refreshTokens.keys(), ...fattureInCloud.devices.keys()],
+		run: (parameters, items, continueOnFail) =>
+			harness.run({ type: 'fattureInCloud', parameters, credentials: { [auth]: auth }, items, continueOnFail }),
+		reset: () => {
+			resetServer(fattureInCloud.server);
+			harness = fattureInCloudHarness(auth);
+		},
+	};
+}
+
 function harnessTokens(harness: Harness, id: string, ...fields: string[]): string[] {
 	const stored = harness.store.read(id);
 	return fields.map((field) => String(stored[field] ?? '')).filter((value) => value.length >= 8);
 }
 
 export function allTargets(): Target[] {
-	return [referenceTarget(), fiskalyTarget(), checkfrontTarget('checkfrontApi'), checkfrontTarget('checkfrontOAuth2Api')];
+	return [
+		referenceTarget(),
+		fiskalyTarget(),
+		checkfrontTarget('checkfrontApi'),
+		checkfrontTarget('checkfrontOAuth2Api'),
+		fattureInCloudTarget('fattureInCloudOAuth2Api'),
+		fattureInCloudTarget('fattureInCloudApi'),
+		fattureInCloudTarget('fattureInCloudDeviceCodeApi'),
+		fattureInCloudTarget('fattureInCloudRefreshTokenApi'),
+	];
 }
 
 export function beforeEachTarget(target: Target): void {
