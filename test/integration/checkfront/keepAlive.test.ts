@@ -115,7 +115,7 @@ describe('warnings before death', () => {
 	const renewedDaysAgo = (days: number, extra: IDataObject = {}) => {
 		const data = rig.harness.store.read('oauth');
 		data.oauthTokenData = { ...(data.oauthTokenData as IDataObject), [RENEWED_AT_FIELD]: String(Date.now() - days * DAY * 1000) };
-		rig.harness.store.update('oauth', { ...data, ...extra });
+		rig.harness.store.update('oauth', { ...data, ...extra } as typeof data);
 	};
 
 	it('a run that sees the refresh token within the margin adds a hint saying when it dies and how to keep it alive', async () => {
