@@ -113,6 +113,10 @@ describe.each(selectedLines().map((l) => [`${l.id} (n8n ${l.version})`, l] as co
   }, 20 * 60_000);
 
   test('a keep-alive racing a 401 refresh in another execution: no execution fails, the newest pair is stored', async () => {
+    // a fresh connection: the simulator's clock may already be two months on (the test above)
+    await n8n.importCredentials([
+      { id: ids.race, name: ids.race, type: 'checkfrontOAuth2Api', data: { host: sim.server.url, clientId: sim.clientId, clientSecret: sim.clientSecret, oauthTokenData: sim.issueTokenPair() } },
+    ]);
     for (const round of [1, 2]) {
       sim.expireAccessTokens();
       sim.server.clearLog();
@@ -155,6 +159,9 @@ describe.each(selectedLines().map((l) => [`${l.id} (n8n ${l.version})`, l] as co
 
     const template = { ...checkfrontKeepAliveTemplate(PKG), id: 'e2eKaTemplate001' };
     await n8n.importWorkflow(template);
-    for (const { result } of n8n.cliLog) expect(packageProblems(result.stdout + result.stderr, PKG)).toEqual([]);
+    // every process but the runs that fail on purpose (the dead credential of day 15) loaded the package cleanly
+    for (const { args, result } of n8n.cliLog.filter((c) => !c.args.includes(`--id=${wf('Job', ids.alone)}`))) {
+      expect({ args: args[0], problems: packageProblems(result.stdout + result.stderr, PKG) }).toEqual({ args: args[0], problems: [] });
+    }
   }, 5 * 60_000);
 });
