@@ -122,6 +122,9 @@ export interface OAuthRefreshFailure {
 
 const CLIENT_ERRORS = new Set(['invalid_client', 'unauthorized_client']);
 
+/** @n8n/client-oauth2's message for `invalid_grant` (constants.js ERROR_RESPONSES), both lines. */
+const INVALID_GRANT_TEXT = /The provided authorization grant \(e\.g\., authorization code, resource owner credentials\) or refresh token is invalid, expired, revoked/;
+
 /**
  * Recognises a failed OAuth2 refresh in whatever shape n8n-core hands it over, for any provider:
  * - n8n-core 2.x throws a NodeOperationError "The credential ... needs to be reconnected" with
@@ -146,6 +149,11 @@ export function oauthRefreshFailure(error: unknown): OAuthRefreshFailure | undef
 		}
 		if (typeof current.message === 'string' && /no refresh token is available/i.test(current.message)) {
 			return { kind: 'reconnect' };
+		}
+		// n8n 1.x's 401 path wraps the AuthError so that only its message survives: client-oauth2's
+		// RFC 6749 text for invalid_grant.
+		if (typeof current.message === 'string' && INVALID_GRANT_TEXT.test(current.message)) {
+			return { kind: 'reconnect', code: 'invalid_grant' };
 		}
 		queue.push(current.cause, current.lastError, current.reason, current.error);
 	}

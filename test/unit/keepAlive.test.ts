@@ -156,3 +156,10 @@ describe('n8n 1.x races', () => {
 		expect(fingerprint('')).toBeUndefined();
 	});
 });
+
+it("n8n 1.x's 401 path, where only the AuthError's message survives the wrapping, is recognised as a dead grant", async () => {
+	const { oauthRefreshFailure } = await import('../../nodes/shared/failures');
+	const wrapped = { message: 'Checkfront: request failed', cause: { message: authError().message } };
+	expect(oauthRefreshFailure(wrapped)).toEqual({ kind: 'reconnect', code: 'invalid_grant' });
+	expect(oauthRefreshFailure(new Error('something else'))).toBeUndefined();
+});
