@@ -118,6 +118,9 @@ export function connectWith(
 		// 429 bursts and the quota 403 (with Retry-After) are retried, bounded, through the shared loop.
 		retry: { retryStatuses: [429], retryForbiddenWithRetryAfter: true, maxTotalWaitMs: 60_000 },
 		parseError: parseFattureInCloudError,
+		// The device-code state machine and the refresh-token chain keep their own fields and adopt a newer
+		// stored refresh token themselves (auth.ts); the shared access-token adoption would empty fields they own.
+		storedToken: false,
 		additionalCredentialOptions,
 		deadlineMs,
 		adviceByStatus: { 401: ADVICE_401[credentialType] },

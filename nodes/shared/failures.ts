@@ -158,6 +158,9 @@ export interface OAuthRefreshFailure {
 
 const CLIENT_ERRORS = new Set(['invalid_client', 'unauthorized_client']);
 
+/** @n8n/client-oauth2's message for `invalid_grant` (constants.js ERROR_RESPONSES), both lines. */
+const INVALID_GRANT_TEXT = /The provided authorization grant \(e\.g\., authorization code, resource owner credentials\) or refresh token is invalid, expired, revoked/;
+
 /**
  * Recognises a failed OAuth2 refresh in whatever shape n8n-core hands it over, for any provider:
  * - n8n-core 2.x throws a NodeOperationError "The credential ... needs to be reconnected" with
@@ -186,6 +189,10 @@ export function oauthRefreshFailure(error: unknown): OAuthRefreshFailure | undef
 	for (const current of errorChain(error)) {
 		const survived = authErrorBehindWrapper(current);
 		if (survived) return survived;
+	}
+	// n8n 1.x's 401 path can wrap the AuthError so that only its message survives, without EAUTH.
+	for (const current of errorChain(error)) {
+		if (typeof current.message === 'string' && INVALID_GRANT_TEXT.test(current.message)) return { kind: 'reconnect', code: 'invalid_grant' };
 	}
 	return undefined;
 }

@@ -16,6 +16,8 @@ import { toNodeApiError } from './errors';
 import type { ErrorBodyParser, ErrorContext } from './errors';
 import { extractHttpFailure, isObject, normaliseHeaders } from './failures';
 import { paginate } from './paginate';
+import { retryIfRotatedMeanwhile, stampingCaller, warnBeforeRefreshTokenDies } from './keepAlive';
+import type { KeepAlivePolicy } from './keepAlive';
 import { pathProblem } from './paths';
 import type { PageRequest, PaginateOptions, PaginationStrategy } from './paginate';
 import { redactOutput, rememberedSecrets, secretValuesOf } from './redact';
@@ -77,6 +79,8 @@ export interface ProviderApi {
 	 * See withStoredToken in tokens.ts.
 	 */
 	storedToken?: StoredTokenFields | false;
+	/** Set when the credential's refresh token dies of disuse (keepAlive.ts): stamps, warnings, Keep Connection Alive. */
+	keepAlive?: KeepAlivePolicy;
 }
 
 export interface ApiCall {
@@ -338,7 +342,9 @@ export async function apiRequest<T = unknown>(
 		const refusal = allowlist.refused ?? domainRefusal(target, allowlist.allowed);
 		if (refusal !== undefined) throw new DomainRefusedError(refusal);
 		const deadline = AbortSignal.timeout(deadlineMs);
-		const { caller, signal } = withDeadline(ctx, deadline);
+		const joined = withDeadline(ctx, deadline);
+		const { signal } = joined;
+		const caller = api.keepAlive ? stampingCaller(joined.caller, api) : joined.caller;
 		const options: IHttpRequestOptions = {
 			method: call.method,
 			url: target,
@@ -403,7 +409,8 @@ export async function apiRequest<T = unknown>(
 
 	let response: IN8nHttpFullResponse;
 	try {
-		response = await withRetry(sendFollowingRedirects, { policy: api.retry, idempotent });
+		// A refresh refused because another execution rotated the pair meanwhile (n8n 1.x) is retried once.
+		response = await retryIfRotatedMeanwhile(ctx, api, () => withRetry(sendFollowingRedirects, { policy: api.retry, idempotent }));
 	} catch (error) {
 		if (error instanceof DomainRefusedError) {
 			throw new NodeOperationError(node, error.message, {
@@ -428,6 +435,7 @@ export async function apiRequest<T = unknown>(
 		throw providerError(node, api, error, call.itemIndex, await currentSecrets(ctx, api));
 	}
 
+	await warnBeforeRefreshTokenDies(ctx, api);
 	const secrets = await currentSecrets(ctx, api);
 	const parsed = parseJsonBody(response.body);
 	if (!parsed.ok) {

@@ -358,7 +358,9 @@ describe.each(selectedLines().map((l) => [`${l.id} (n8n ${l.version})`, l] as co
     const grants = fiskaly.tokenCalls.map((c) => `${c.shape}:${c.grant}:${c.ok}`).sort();
     // four flat families and SIGN ES refresh with their refresh token; the unified API has none and exchanges its key
     expect(grants).toEqual([...Array(4).fill('flat:refresh:true'), 'envelope:refresh:true', 'unified:key:true'].sort());
-    expect(fiskaly.unauthorisedApiCalls()).toBe(FAMILIES.length - 1);
+    // On 1.x the first answer is fetched whole (wholeResponse.ts) and the 401 is sent once more through n8n's
+    // lifecycle: one extra 401 per family there.
+    expect(fiskaly.unauthorisedApiCalls()).toBe((FAMILIES.length - 1) * (line.id === '1' ? 2 : 1));
 
     const after = await stored();
     const bearers = fiskaly.server.requests.map((r) => bearerOf(r));
