@@ -39,6 +39,8 @@ interface DeviceLogin {
 	expiresAt: number;
 	interval: number;
 	lastPollAt?: number;
+	/** Set by slowDownNextPoll: the next poll answers slow_down whatever its timing. */
+	forceSlowDown?: boolean;
 	/** Approve after this many polls (tests). */
 	approveAfterPolls?: number;
 	polls: number;
@@ -306,7 +308,9 @@ export class FattureInCloudSimulator {
 				login.polls += 1;
 				if (login.expiresAt < now) return OAUTH_ERROR('expired_token', 'The device code has expired');
 				// Polled faster than the interval: slow down, and the interval grows.
-				if (login.lastPollAt !== undefined && now - login.lastPollAt < login.interval * 1000 - 150) {
+				// Polled faster than the interval (or a slow_down forced by the test): slow down, and the interval grows.
+				if (login.forceSlowDown || (login.lastPollAt !== undefined && now - login.lastPollAt < login.interval * 1000 - 150)) {
+					login.forceSlowDown = false;
 					login.lastPollAt = now;
 					login.interval += this.slowDownSeconds;
 					return OAUTH_ERROR('slow_down', 'Polling too fast');
@@ -326,7 +330,8 @@ export class FattureInCloudSimulator {
 
 	/** Forces the next poll of every pending login to answer slow_down (as a busy server might). */
 	slowDownNextPoll(): void {
-		for (const login of this.devices.values()) login.lastPollAt = this.now();
+		// A flag, not a timestamp: how soon the next poll comes must not decide whether the test sees a slow_down.
+		for (const login of this.devices.values()) login.forceSlowDown = true;
 	}
 
 	// --- API ------------------------------------------------------------------------------------------
