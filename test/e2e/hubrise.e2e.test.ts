@@ -16,7 +16,7 @@ import { HubRiseSimulator } from '../simulators/hubrise';
 import { ensureInstalled, N8nLine, selectedLines } from './lib/lines';
 import { N8nInstance, N8nServer, nodeOutput, packageProblems } from './lib/n8nInstance';
 import { N8nRest } from './lib/n8nRest';
-import { stopAll } from './lib/proc';
+import { pollUntil, stopAll } from './lib/proc';
 import { packRealPackage, readPackageJson } from './lib/realPackage';
 
 const INSTALL_TIMEOUT = 45 * 60 * 1000;
@@ -117,10 +117,10 @@ describe.each(selectedLines().map((l) => [`${l.id} (n8n ${l.version})`, l] as co
     server = undefined;
   });
 
-  // Not yet green in real n8n (issue 10 stays open): activation answers 200 but the simulator never receives the
-  // callback registration. The trigger's signature check and its registration are proven through n8n-core in
-  // test/integration/hubrise/ (signed delivery -> 1 execution; forged or unsigned -> 401, none).
-  test.skip("'hubriseOAuth2Api': the trigger receives a signed callback on n8n's production URL and rejects a forged one", async () => {
+  // n8n 2.x publishes a workflow through an outbox that a background consumer works off: the activate call
+  // answers 200 before the trigger's webhook `create` ran, so the test waits for the registration to arrive
+  // (and for its removal after deactivation). 1.x registers inside the call; the wait then returns at once.
+  test("'hubriseOAuth2Api': the trigger receives a signed callback on n8n's production URL and rejects a forged one", async () => {
     server = await n8n.startServer();
     rest = new N8nRest(server.baseUrl);
     await rest.login();
@@ -129,6 +129,7 @@ describe.each(selectedLines().map((l) => [`${l.id} (n8n ${l.version})`, l] as co
     // An active workflow with the HubRise Trigger: activation sets the callback to n8n's production URL.
     const created = await rest.request('POST', '/rest/workflows', {
       name: 'e2e hubrise trigger',
+      active: false,
       settings: {},
       connections: {},
       nodes: [
@@ -144,16 +145,19 @@ describe.each(selectedLines().map((l) => [`${l.id} (n8n ${l.version})`, l] as co
         },
       ],
     });
-    expect(created.status).toBe(200);
+    expect({ status: created.status, text: created.text.slice(0, 400) }).toEqual({ status: 200, text: expect.any(String) });
     const workflow = created.json.data;
     const activated = await rest.request('POST', `/rest/workflows/${workflow.id}/activate`, { versionId: workflow.versionId });
     expect({ status: activated.status, text: activated.text.slice(0, 300) }).toEqual({ status: 200, text: expect.any(String) });
+    await pollUntil('the trigger to register its callback with HubRise', async () => connection.callback?.url ?? undefined, 30_000);
     expect(connection.callback?.url).toBe(`${server.baseUrl}/webhook/e2e-hubrise-hook/webhook`);
     expect(connection.callback?.events).toEqual({ order: ['create'] });
 
     await sim.emit(connection.token, { resource_type: 'order', event_type: 'create', order_id: 'ord00001', location_id: '3r4s3-1' });
     await sim.emit(connection.token, { resource_type: 'order', event_type: 'create', order_id: 'ord00002', location_id: '3r4s3-1' }, { forge: true });
-    expect(sim.callbackDeliveries.map((delivery) => delivery.status)).toEqual([200, 401]);
+    await sim.emit(connection.token, { resource_type: 'order', event_type: 'create', order_id: 'ord00003', location_id: '3r4s3-1' }, { omitSignature: true });
+    // signed -> 200 and one execution; edited after signing -> 401; unsigned -> 401; neither starts anything
+    expect(sim.callbackDeliveries.map((delivery) => delivery.status)).toEqual([200, 401, 401]);
     let executions: Array<{ workflowId: string }> = [];
     for (let attempt = 0; attempt < 40; attempt++) {
       const listed = await rest.request('GET', '/rest/executions');
@@ -165,6 +169,7 @@ describe.each(selectedLines().map((l) => [`${l.id} (n8n ${l.version})`, l] as co
 
     const deactivated = await rest.request('POST', `/rest/workflows/${workflow.id}/deactivate`, {});
     expect(deactivated.status).toBe(200);
+    await pollUntil('the trigger to remove its callback', async () => (connection.callback === null ? true : undefined), 30_000);
     expect(connection.callback).toBeNull();
     await server.stop();
     server = undefined;

@@ -236,8 +236,9 @@ export class HubRiseSimulator {
 		if (connection.callback.url) {
 			const body = JSON.stringify(full);
 			const signature = hmacSignature(body, this.clientSecret);
-			// A forged delivery: the body changed by one byte after signing.
-			const sent = options.forge ? body.replace(/.$/, ' ') : body;
+			// A forged delivery: valid JSON changed after signing (an attacker's edit, e.g. another amount), so the
+			// receiver's parser accepts it and only the signature check can refuse it.
+			const sent = options.forge ? JSON.stringify({ ...full, total: '0.01 EUR' }) : body;
 			const status = await this.post(connection.callback.url, sent, options.omitSignature ? undefined : signature);
 			this.callbackDeliveries.push({ url: connection.callback.url, status, signature, body: sent });
 			// 200-499 acknowledges (and deletes) the event.

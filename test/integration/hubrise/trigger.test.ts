@@ -87,7 +87,7 @@ describe('HubRise Trigger (signed callback)', () => {
 		expect(sim.apiRequests().every((request) => request.headers['x-access-token'] === rig.oauthToken && request.headers.authorization === undefined)).toBe(true);
 	});
 
-	it('a correctly signed callback starts exactly one execution with the event; a forged one (one byte) starts none and gets 401', async () => {
+	it('a correctly signed callback starts exactly one execution with the event; a forged one (valid JSON edited after signing) starts none and gets 401', async () => {
 		await hook('create');
 		const event = await sim.emit(rig.oauthToken, { resource_type: 'order', event_type: 'create', order_id: 'ord00001', location_id: '3r4s3-1', new_state: { id: 'ord00001', status: 'new' } });
 		expect(sim.callbackDeliveries.map((delivery) => delivery.status)).toEqual([200]);
