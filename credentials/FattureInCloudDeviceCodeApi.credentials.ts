@@ -10,6 +10,7 @@ import type {
 
 import {
 	BASE_URL_OVERRIDE,
+	FIC_KEEP_ALIVE_FACTS,
 	deviceAuthenticate,
 	devicePreAuthentication,
 	FIC_HTTP_REQUEST_NODE,
@@ -17,6 +18,7 @@ import {
 	ficCredentialTest,
 	SCOPE_PROPERTIES,
 } from '../nodes/FattureInCloud/auth';
+import { keepAliveWarningProperty } from '../nodes/shared/keepAlive';
 
 /**
  * Fatture in Cloud device code (RFC 8628; enabled by Fatture in Cloud only on request). n8n has no
@@ -54,6 +56,7 @@ export class FattureInCloudDeviceCodeApi implements ICredentialType {
 		},
 		...SCOPE_PROPERTIES,
 		BASE_URL_OVERRIDE,
+		keepAliveWarningProperty(FIC_KEEP_ALIVE_FACTS),
 		{ displayName: 'Access Token', name: 'accessToken', type: 'hidden', typeOptions: { expirable: true, password: true }, default: '' },
 		{ displayName: 'Access Token Expires At', name: 'accessTokenExpiresAt', type: 'hidden', typeOptions: { password: true }, default: '' },
 		{ displayName: 'Refresh Token', name: 'refreshToken', type: 'hidden', typeOptions: { password: true }, default: '' },

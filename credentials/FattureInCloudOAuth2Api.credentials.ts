@@ -2,6 +2,7 @@ import type { ICredentialTestRequest, ICredentialType, INodeProperties, Icon } f
 
 import {
 	BASE_URL_OVERRIDE,
+	FIC_KEEP_ALIVE_FACTS,
 	FIC_AUTHORIZATION_URL,
 	FIC_HTTP_REQUEST_NODE,
 	FIC_ICON,
@@ -11,6 +12,7 @@ import {
 	SCOPE_EXPRESSION,
 	SCOPE_PROPERTIES,
 } from '../nodes/FattureInCloud/auth';
+import { keepAliveWarningProperty } from '../nodes/shared/keepAlive';
 
 /**
  * Fatture in Cloud OAuth2, authorization code: the flow Fatture in Cloud recommends. Fixed authorize and
@@ -51,6 +53,7 @@ export class FattureInCloudOAuth2Api implements ICredentialType {
 		},
 		...SCOPE_PROPERTIES,
 		BASE_URL_OVERRIDE,
+		keepAliveWarningProperty(FIC_KEEP_ALIVE_FACTS),
 		{ displayName: 'Use Dynamic Client Registration', name: 'useDynamicClientRegistration', type: 'hidden', default: false },
 		{ displayName: 'Grant Type', name: 'grantType', type: 'hidden', default: 'authorizationCode' },
 		{ displayName: 'Authorization URL', name: 'authUrl', type: 'hidden', default: originExpression('/oauth/authorize', FIC_AUTHORIZATION_URL) },

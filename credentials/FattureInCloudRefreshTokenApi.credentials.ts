@@ -10,12 +10,14 @@ import type {
 
 import {
 	BASE_URL_OVERRIDE,
+	FIC_KEEP_ALIVE_FACTS,
 	bearerAuthenticate,
 	FIC_HTTP_REQUEST_NODE,
 	FIC_ICON,
 	ficCredentialTest,
 	refreshTokenPreAuthentication,
 } from '../nodes/FattureInCloud/auth';
+import { keepAliveWarningProperty } from '../nodes/shared/keepAlive';
 
 /**
  * Fatture in Cloud unattended (machine to machine): client ID, client secret and a refresh token obtained
@@ -48,6 +50,7 @@ export class FattureInCloudRefreshTokenApi implements ICredentialType {
 				'A refresh token obtained once (device or authorization-code flow). n8n replaces it with the newest one after every exchange; it stays valid while it is used at least once a year.',
 		},
 		BASE_URL_OVERRIDE,
+		keepAliveWarningProperty(FIC_KEEP_ALIVE_FACTS),
 		{ displayName: 'Access Token', name: 'accessToken', type: 'hidden', typeOptions: { expirable: true, password: true }, default: '' },
 		{ displayName: 'Access Token Expires At', name: 'accessTokenExpiresAt', type: 'hidden', typeOptions: { password: true }, default: '' },
 		{ displayName: 'Rotated Refresh Token', name: 'rotatedRefreshToken', type: 'hidden', typeOptions: { password: true }, default: '' },

@@ -50,6 +50,24 @@ export type FicCredentialType =
 /** The refresh token's lifetime, counted from its last use. */
 export const REFRESH_TOKEN_LIFETIME_SECONDS = 365 * 24 * 3600;
 
+/**
+ * Keep-alive facts (docs/keep-alive.md): a refresh token dies one year after its last use, so a
+ * quarterly renewal leaves three missed runs to spare. The access token (24 h) renews the refresh
+ * token whenever a job runs after a day; only a credential idle for a year dies.
+ */
+export const FIC_KEEP_ALIVE_FACTS = {
+	idleLifetimeDays: REFRESH_TOKEN_LIFETIME_SECONDS / 86400,
+	renewEveryDays: 90,
+	warnDaysBefore: 30,
+	credentialTypes: ['fattureInCloudOAuth2Api', 'fattureInCloudDeviceCodeApi', 'fattureInCloudRefreshTokenApi'],
+} as const;
+
+/** When a device-code or refresh-token credential last renewed its refresh token (ms), from its stored expiry. */
+export function refreshTokenRenewedAt(credentials: ICredentialDataDecryptedObject): number | undefined {
+	const expiresAt = Date.parse(str(credentials.refreshTokenExpiresAt));
+	return Number.isFinite(expiresAt) ? expiresAt - REFRESH_TOKEN_LIFETIME_SECONDS * 1000 : undefined;
+}
+
 const str = (value: unknown): string => (typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value));
 
 // --- Host and the loopback override -------------------------------------------------------------------

@@ -15,13 +15,16 @@ import { pathSegment } from '../shared/paths';
 import { secretForms } from '../shared/redact';
 import { apiList, apiRequest, REQUEST_LIMITS } from '../shared/request';
 import type { ApiCall, ProviderApi, RequestContext } from '../shared/request';
-import { refreshExpiredToken } from '../shared/tokens';
+import type { KeepAlivePolicy } from '../shared/keepAlive';
+import { forcedRenewal, refreshExpiredToken } from '../shared/tokens';
 import {
 	currentRefreshToken,
 	deviceStatusOf,
+	FIC_KEEP_ALIVE_FACTS,
 	ficOrigin,
 	parseFattureInCloudError,
 	PROVIDER,
+	refreshTokenRenewedAt,
 	scopesNeeded,
 } from './auth';
 import type { FicCredentialType } from './auth';
@@ -121,10 +124,33 @@ export function connectWith(
 		// The device-code state machine and the refresh-token chain keep their own fields and adopt a newer
 		// stored refresh token themselves (auth.ts); the shared access-token adoption would empty fields they own.
 		storedToken: false,
+		keepAlive: keepAlivePolicy(credentialType),
 		additionalCredentialOptions,
 		deadlineMs,
 		adviceByStatus: { 401: ADVICE_401[credentialType] },
 		refreshTokenInUse: credentialType === 'fattureInCloudRefreshTokenApi' ? currentRefreshToken(credentials) : String(credentials.refreshToken ?? ''),
+	};
+}
+
+/**
+ * The keep-alive of each credential type. OAuth2 renews through n8n's own refresh (the shared default);
+ * the device-code and refresh-token credentials renew by one cheap call (/user/info) for which n8n must
+ * first run their preAuthentication, which rotates the refresh token and stores the new pair.
+ */
+function keepAlivePolicy(credentialType: FicCredentialType): KeepAlivePolicy | undefined {
+	if (credentialType === 'fattureInCloudApi') return undefined; // a manual token never expires
+	if (credentialType === 'fattureInCloudOAuth2Api') return FIC_KEEP_ALIVE_FACTS;
+	return {
+		...FIC_KEEP_ALIVE_FACTS,
+		refreshTokenOf: (credentials) => (credentialType === 'fattureInCloudRefreshTokenApi' ? currentRefreshToken(credentials) : credentials.refreshToken),
+		renewedAtOf: refreshTokenRenewedAt,
+		renew: async (ctx, api) => {
+			const credentials = await ctx.getCredentials(credentialType);
+			const reference = ctx.getNode().credentials?.[credentialType];
+			const renewing = { ...(api as FicApi), additionalCredentialOptions: forcedRenewal(credentials, reference, credentialType) };
+			// The answer (the user's name and e-mail) is not needed: the renewal happened before the call.
+			await ficRequest(ctx, renewing, { method: 'GET', path: '/user/info', operationId: 'getUserInfo' });
+		},
 	};
 }
 

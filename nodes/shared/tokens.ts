@@ -291,6 +291,21 @@ export function refreshExpiredToken(
 	const tokenField = fields.token ?? 'accessToken';
 	const expiresAtField = fields.expiresAt ?? 'accessTokenExpiresAt';
 	if (!reference?.id || !credentials[tokenField] || !isExpired(credentials[expiresAtField], now)) return undefined;
+	return forcedRenewal(credentials, reference, credentialType, tokenField);
+}
+
+/**
+ * Options that make n8n run the credential's preAuthentication before the request whatever the
+ * stored token's age (and persist what it returns): the keep-alive of a refresh-token credential
+ * uses them to renew on schedule. Undefined without a saved credential to persist into.
+ */
+export function forcedRenewal(
+	credentials: ICredentialDataDecryptedObject,
+	reference: { id?: string | null; name: string } | undefined,
+	credentialType: string,
+	tokenField = 'accessToken',
+): IAdditionalCredentialOptions | undefined {
+	if (!reference?.id) return undefined;
 	return {
 		credentialsDecrypted: {
 			id: reference.id,

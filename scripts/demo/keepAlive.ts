@@ -1,7 +1,7 @@
 /**
  * The keep-alive workflow: Schedule Trigger at the provider's interval → the provider node's
  * Connection → Keep Connection Alive, with a note on setting an Error Workflow. One builder for the
- * importable template (templates/checkfront-keep-alive.json, checked against it by
+ * importable templates (templates/*-keep-alive.json, checked against it by
  * test/unit/keepAliveTemplate.test.ts), the demo (the lead wires `keepAliveDemoWorkflows` into
  * demo.ts) and the end-to-end test. Plain data only: no import from the package or n8n.
  */
@@ -101,6 +101,22 @@ export function checkfrontKeepAliveTemplate(packageName = 'n8n-nodes-authbridge'
 		credentialType: 'checkfrontOAuth2Api',
 		credential: { id: '', name: 'Checkfront OAuth2' },
 		every: { weeks: 1 },
+	});
+}
+
+/**
+ * The published template for Fatture in Cloud: every 90 days (a refresh token dies one year after its
+ * last use), for the unattended refresh-token credential; switch Authentication for OAuth2 or device code.
+ */
+export function fattureInCloudKeepAliveTemplate(packageName = 'n8n-nodes-authbridge'): TemplateWorkflow {
+	return keepAliveWorkflow({
+		name: 'Keep the Fatture in Cloud connection alive (every 90 days)',
+		nodeType: `${packageName}.fattureInCloud`,
+		provider: 'Fatture in Cloud',
+		authentication: 'fattureInCloudRefreshTokenApi',
+		credentialType: 'fattureInCloudRefreshTokenApi',
+		credential: { id: '', name: 'Fatture in Cloud (refresh token)' },
+		every: { days: 90 },
 	});
 }
 

@@ -5,12 +5,15 @@
 //      simulator until both arrived): neither fails, the stored pair is the live one
 //   3. no token in the serialized execution data: the run printed and n8n's whole database folder
 //   4. the published template (templates/checkfront-keep-alive.json) imports
+//   5. Fatture in Cloud (refresh-token credential): a quarterly keep-alive carries a yearly job through two
+//      simulated years; without it the credential dies after a year of disuse
 // Needs `npm run build` first (the test refuses a stale dist/).
 import * as fs from 'fs';
 import * as path from 'path';
 
-import { checkfrontKeepAliveTemplate } from '../../scripts/demo/keepAlive';
+import { checkfrontKeepAliveTemplate, fattureInCloudKeepAliveTemplate } from '../../scripts/demo/keepAlive';
 import { CheckfrontSimulator } from '../simulators/checkfront';
+import { FattureInCloudSimulator } from '../simulators/fattureincloud';
 import { ensureInstalled, selectedLines } from './lib/lines';
 import { N8nInstance, nodeOutput, packageProblems } from './lib/n8nInstance';
 import { stopAll } from './lib/proc';
@@ -18,6 +21,8 @@ import { packRealPackage, readPackageJson } from './lib/realPackage';
 
 const PKG = readPackageJson().name;
 const CHECKFRONT = `${PKG}.checkfront`;
+const FIC = `${PKG}.fattureInCloud`;
+const FIC_AUTH = 'fattureInCloudRefreshTokenApi';
 const DAY = 24 * 3600;
 const INSTALL_TIMEOUT = 45 * 60 * 1000;
 
@@ -54,8 +59,32 @@ function manual(id: string, credentialId: string, parameters: object) {
   };
 }
 
+function ficManual(id: string, credentialId: string, parameters: object) {
+  return {
+    id,
+    name: `e2e ${id}`,
+    active: false,
+    settings: { executionOrder: 'v1' },
+    nodes: [
+      trigger,
+      {
+        id: 'n1',
+        name: 'Fatture in Cloud',
+        type: FIC,
+        typeVersion: 1,
+        position: [240, 0],
+        parameters: { authentication: FIC_AUTH, ...parameters },
+        credentials: { [FIC_AUTH]: { id: credentialId, name: credentialId } },
+      },
+    ],
+    connections: { Start: { main: [[{ node: 'Fatture in Cloud', type: 'main', index: 0 }]] } },
+  };
+}
+
 describe.each(selectedLines().map((l) => [`${l.id} (n8n ${l.version})`, l] as const))('keep-alive, n8n line %s', (_label, initialLine) => {
   const sim = new CheckfrontSimulator();
+  const fic = new FattureInCloudSimulator();
+  const ficIds = { kept: 'e2eKaFicKept0001', alone: 'e2eKaFicAlone001' };
   let n8n: N8nInstance;
   const ids = { kept: 'e2eKaCredKept001', alone: 'e2eKaCredAlone01', race: 'e2eKaCredRace001' };
   const wf = (name: string, credential: string) => `e2eKa${name}${credential.slice(9, 14)}`.slice(0, 16);
@@ -63,6 +92,7 @@ describe.each(selectedLines().map((l) => [`${l.id} (n8n ${l.version})`, l] as co
   beforeAll(async () => {
     const line = ensureInstalled(initialLine);
     await sim.start();
+    await fic.start();
     n8n = await N8nInstance.create({ line, packageTarball: tarball });
     await n8n.importCredentials(
       Object.values(ids).map((id) => ({
@@ -76,12 +106,25 @@ describe.each(selectedLines().map((l) => [`${l.id} (n8n ${l.version})`, l] as co
       manual(wf('Alive', credential), credential, { resource: 'connection', operation: 'keepAlive' }),
       manual(wf('Job', credential), credential, { resource: 'booking', operation: 'getAll', returnAll: false, limit: 3 }),
     ]);
-    await n8n.importWorkflow(workflows);
+    await n8n.importCredentials(
+      Object.values(ficIds).map((id) => ({
+        id,
+        name: id,
+        type: FIC_AUTH,
+        data: { clientId: fic.clientId, clientSecret: fic.clientSecret, refreshToken: fic.issuePair(['entity.clients:r']).refresh_token, baseUrlOverride: fic.server.url, accessToken: '' },
+      })),
+    );
+    const ficWorkflows = Object.values(ficIds).flatMap((credential) => [
+      ficManual(wf('FicAlive', credential), credential, { resource: 'connection', operation: 'keepAlive' }),
+      ficManual(wf('FicJob', credential), credential, { resource: 'user', operation: 'getInfo' }),
+    ]);
+    await n8n.importWorkflow([...workflows, ...ficWorkflows]);
   }, INSTALL_TIMEOUT);
 
   afterAll(async () => {
     await n8n?.dispose();
     await sim.stop();
+    await fic.stop();
   });
 
   const stored = async (id: string) => (await n8n.exportCredentials()).find((c) => c.id === id).data.oauthTokenData;
@@ -138,6 +181,33 @@ describe.each(selectedLines().map((l) => [`${l.id} (n8n ${l.version})`, l] as co
     }
   }, 10 * 60_000);
 
+  test('Fatture in Cloud: a quarterly keep-alive carries a yearly job through two years; alone it dies after one', async () => {
+    const ficStored = async (id: string) => (await n8n.exportCredentials()).find((c) => c.id === id).data;
+    const days: string[] = [];
+    for (let day = 0; day <= 730; day += 10) {
+      if (day % 90 === 0) {
+        const run = await n8n.execute(wf('FicAlive', ficIds.kept));
+        expect(nodeOutput(run, 'Fatture in Cloud')).toEqual([expect.objectContaining({ connection: 'ok', renewed: 'renewed' })]);
+        days.push(`${day}:alive`);
+      }
+      if (day === 0 || day === 370 || day === 730) {
+        expect(nodeOutput(await n8n.execute(wf('FicJob', ficIds.kept)), 'Fatture in Cloud')).toHaveLength(1);
+        days.push(`${day}:job`);
+      }
+      if (day === 0) expect(nodeOutput(await n8n.execute(wf('FicJob', ficIds.alone)), 'Fatture in Cloud')).toHaveLength(1);
+      if (day === 370) {
+        const dead = await n8n.executeRaw(wf('FicJob', ficIds.alone));
+        expect(dead.ok).toBe(false);
+        expect(dead.run?.data?.resultData?.error?.message).toMatch(/^Fatture in Cloud: the refresh token was refused; reconnect the credential/);
+        days.push('370:alone dead');
+      }
+      fic.advance(10 * DAY);
+    }
+    expect(days).toEqual(expect.arrayContaining(['720:alive', '370:job', '730:job', '370:alone dead']));
+    const kept = await ficStored(ficIds.kept);
+    expect(fic.refreshTokens.get(kept.refreshToken)?.live).toBe(true);
+  }, 20 * 60_000);
+
   test('the serialized execution data of the keep-alive contains no token; the template imports', async () => {
     const before = await stored(ids.kept);
     const run = await n8n.executeRaw(wf('Alive', ids.kept));
@@ -160,7 +230,9 @@ describe.each(selectedLines().map((l) => [`${l.id} (n8n ${l.version})`, l] as co
     const template = { ...checkfrontKeepAliveTemplate(PKG), id: 'e2eKaTemplate001' };
     await n8n.importWorkflow(template);
     // every process but the runs that fail on purpose (the dead credential of day 15) loaded the package cleanly
-    for (const { args, result } of n8n.cliLog.filter((c) => !c.args.includes(`--id=${wf('Job', ids.alone)}`))) {
+    await n8n.importWorkflow({ ...fattureInCloudKeepAliveTemplate(PKG), id: 'e2eKaTemplate002' });
+    const failOnPurpose = [`--id=${wf('Job', ids.alone)}`, `--id=${wf('FicJob', ficIds.alone)}`];
+    for (const { args, result } of n8n.cliLog.filter((c) => !failOnPurpose.some((arg) => c.args.includes(arg)))) {
       expect({ args: args[0], problems: packageProblems(result.stdout + result.stderr, PKG) }).toEqual({ args: args[0], problems: [] });
     }
   }, 5 * 60_000);

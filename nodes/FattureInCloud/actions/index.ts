@@ -1,4 +1,5 @@
 import { customApiCallResource } from '../../shared/customApiCall';
+import { keepAliveResource } from '../../shared/keepAlive';
 import type { Resource } from '../../shared/operations';
 import { ficRequest } from '../transport';
 import type { FicApi } from '../transport';
@@ -15,4 +16,4 @@ const customApiCall = customApiCallResource<FicApi>({
 	send: async ({ ctx, api, itemIndex }, request) => await ficRequest(ctx, api, request, itemIndex),
 });
 
-export const RESOURCES: Array<Resource<FicApi>> = [company, customApiCall, issuedDocument, user];
+export const RESOURCES: Array<Resource<FicApi>> = [company, keepAliveResource<FicApi>(), customApiCall, issuedDocument, user];
