@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { compact, idParam, requiredParam, textParam } from '../../shared/parameters';
 import { companiesOf, companyOf, ficOperation, ficRequest } from '../transport';
 import type { FicCall } from '../transport';
+import { FIC_API_OPERATIONS } from '../operations.generated';
 import type { FicOperation } from '../operations.generated';
 import { COMPANY, fieldsOf, runRow } from './table';
 import type { OperationOverride } from './table';
@@ -72,20 +73,9 @@ function createEntity(): OperationOverride {
 	};
 }
 
-const ISSUED_DOCUMENT = fieldsOf({
-	operationId: 'getIssuedDocument',
-	resource: 'issuedDocument',
-	resourceName: 'Issued Document',
-	method: 'GET',
-	path: '/c/{company_id}/issued_documents/{document_id}',
-	summary: '',
-	description: '',
-	scopes: [],
-	parameters: [
-		{ name: 'company_id', in: 'path', required: true, type: 'integer', description: '' },
-		{ name: 'document_id', in: 'path', required: true, type: 'integer', description: '' },
-	],
-});
+/** Get Issued Document's own fields from the table: Company and Document, and its Options (fields, fieldset). */
+const GET_ISSUED_FIELDS = fieldsOf(FIC_API_OPERATIONS.find((row) => row.operationId === 'getIssuedDocument')!);
+const ISSUED_DOCUMENT = GET_ISSUED_FIELDS.filter((field) => field.name !== 'options');
 
 /** The document's path on the API, from the Company and Document fields. */
 async function documentPath(call: FicCall, suffix = ''): Promise<string> {
@@ -168,20 +158,7 @@ export const OVERRIDES: Record<string, OperationOverride> = {
 					{ name: 'Payment Status', value: 'payments', description: 'Whether it is paid: amounts due and paid, each payment with its status' },
 				],
 			},
-			...fieldsOf({
-				operationId: 'getIssuedDocument',
-				resource: 'issuedDocument',
-				resourceName: 'Issued Document',
-				method: 'GET',
-				path: '',
-				summary: '',
-				description: '',
-				scopes: [],
-				parameters: [
-					{ name: 'fields', in: 'query', required: false, type: 'string', description: 'List of comma-separated fields.' },
-					{ name: 'fieldset', in: 'query', required: false, type: 'string', description: 'Name of the fieldset.', enum: ['basic', 'detailed', 'fic_view'] },
-				],
-			}).map((field) => ({ ...field, displayOptions: { show: { output: ['document'] } } })),
+			...GET_ISSUED_FIELDS.filter((field) => field.name === 'options').map((field) => ({ ...field, displayOptions: { show: { output: ['document'] } } })),
 		],
 		execute: async (call, row) => {
 			if (textParam(call.ctx, 'output', call.itemIndex, 'document') === 'document') return await runRow(call, row);
