@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 
 import { buildProperties, runOperations } from '../shared/operations';
 import { RESOURCES } from './actions';
-import { searchCompanies } from './listSearch';
+import { searchClients, searchCompanies, searchIssuedDocuments, searchProducts, searchReceivedDocuments, searchSuppliers } from './listSearch';
 import { connect } from './transport';
 
 export class FattureInCloud implements INodeType {
@@ -14,7 +14,7 @@ export class FattureInCloud implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Read and manage Fatture in Cloud companies and documents',
+		description: 'Read and manage everything in Fatture in Cloud: documents, e-invoices, clients, suppliers, products, receipts, cashbook and more',
 		defaults: { name: 'Fatture in Cloud' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -42,7 +42,7 @@ export class FattureInCloud implements INodeType {
 		],
 	};
 
-	methods = { listSearch: { searchCompanies } };
+	methods = { listSearch: { searchClients, searchCompanies, searchIssuedDocuments, searchProducts, searchReceivedDocuments, searchSuppliers } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await runOperations(this, { resources: RESOURCES, connect });

@@ -95,6 +95,10 @@ export interface ApiCall {
 	/** Overrides the method-based guess; true for a POST that carries an idempotency key. */
 	idempotent?: boolean;
 	itemIndex?: number;
+	/** A multipart/form-data body instead of `body`: text fields, and files as `{data, fileName, mimeType}`. */
+	form?: Record<string, string | { data: Buffer; fileName: string; mimeType?: string }>;
+	/** The answer may be text (XML, CSV): a body that is not JSON comes back as `{ text }` instead of failing. */
+	acceptText?: boolean;
 }
 
 export interface ApiResponse<T = unknown> {
@@ -250,6 +254,20 @@ export function encodeForm(body: IDataObject | IDataObject[], prefix = ''): stri
 	return parts.join('&');
 }
 
+/** A multipart body (the runtime's FormData; n8n-core sends it with its boundary). */
+function formDataOf(fields: NonNullable<ApiCall['form']>): FormData {
+	const form = new FormData();
+	for (const [name, value] of Object.entries(fields)) {
+		if (typeof value === 'string') form.append(name, value);
+		else form.append(name, new Blob([new Uint8Array(value.data)], { type: value.mimeType ?? 'application/octet-stream' }), value.fileName);
+	}
+	return form;
+}
+
+function bodyText(body: unknown): string {
+	return Buffer.isBuffer(body) ? body.toString('utf8') : String(body);
+}
+
 /** The body as JSON; `empty` says what the provider sent instead of a body (nothing, or JSON null). */
 function parseJsonBody(body: unknown): { ok: true; value: unknown; empty?: string } | { ok: false } {
 	if (Buffer.isBuffer(body)) body = body.toString('utf8');
@@ -357,7 +375,10 @@ export async function apiRequest<T = unknown>(
 			...(allowlist.allowed !== undefined ? { allowedDomains: allowlist.allowed } : {}),
 			abortSignal: signal,
 		};
-		if (call.body !== undefined) {
+		if (call.form !== undefined) {
+			options.body = formDataOf(call.form);
+			options.json = false;
+		} else if (call.body !== undefined) {
 			if (call.bodyType === 'form') {
 				options.body = encodeForm(call.body);
 				options.headers = { ...options.headers, 'Content-Type': 'application/x-www-form-urlencoded' };
@@ -437,7 +458,8 @@ export async function apiRequest<T = unknown>(
 
 	await warnBeforeRefreshTokenDies(ctx, api);
 	const secrets = await currentSecrets(ctx, api);
-	const parsed = parseJsonBody(response.body);
+	let parsed = parseJsonBody(response.body);
+	if (!parsed.ok && call.acceptText) parsed = { ok: true, value: { text: bodyText(response.body) } };
 	if (!parsed.ok) {
 		throw toNodeApiError(
 			node,

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const args = process.argv.slice(2);
 const check = args.includes('--check');
-const specPath = args.find((arg) => !arg.startsWith('--')) ?? resolve(ROOT, '../shared/data/fattureincloud/openapi.yaml');
+const specPath = args.find((arg) => !arg.startsWith('--')) ?? resolve(ROOT, 'scripts/fattureincloud/openapi.yaml');
 const target = resolve(ROOT, 'nodes/FattureInCloud/scopes.generated.ts');
 
 const lines = readFileSync(specPath, 'utf8').split('\n');

@@ -63,6 +63,8 @@ export interface RunOptions {
 	credentials?: Record<string, string>;
 	/** Input items; one empty item by default. */
 	items?: IDataObject[];
+	/** Whole input items (with binary data); used instead of `items` when set. */
+	inputItems?: INodeExecutionData[];
 	continueOnFail?: boolean;
 	typeVersion?: number;
 	/** Execution mode, as n8n would pass it. */
@@ -245,7 +247,7 @@ export class Harness {
 
 		const additionalData = this.additionalData(hooks);
 
-		const input = (options.items ?? [{}]).map((json, index) => ({ json, pairedItem: { item: index } }));
+		const input = options.inputItems ?? (options.items ?? [{}]).map((json, index) => ({ json, pairedItem: { item: index } }));
 		const runData = createRunExecutionData({
 			executionData: {
 				nodeExecutionStack: [{ node, data: { main: [input] }, source: null }],

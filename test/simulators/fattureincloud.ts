@@ -1,5 +1,16 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import { FIC_API_OPERATIONS } from '../../nodes/FattureInCloud/operations.generated';
+import type { FicOperation } from '../../nodes/FattureInCloud/operations.generated';
 import { bearerOf, newToken, SimulatorServer } from './framework';
 import type { RecordedRequest, Reply } from './framework';
+
+/** Each operation's documented success answer, generated with the operation table (scripts/fattureincloud/operations.mjs). */
+const DOCUMENTED = JSON.parse(fs.readFileSync(path.join(__dirname, 'fattureincloud.responses.generated.json'), 'utf8')) as Record<
+	string,
+	{ status: number; contentType: string | null; example: unknown }
+>;
 
 /**
  * Fatture in Cloud API v2 (auth part) on 127.0.0.1, after shared/docs/providers.md, providers-next.md §3 and
@@ -16,6 +27,10 @@ import type { RecordedRequest, Reply } from './framework';
  * - manual tokens with chosen scopes (`issueManualToken`), revocation (`revoke`);
  * - scopes enforced per route (403 `NO_PERMISSION`), companies under /c/{company_id}, quota headers on
  *   every answer, the quota 403 with Retry-After (`exhaustQuota`), 429 through fault injection.
+ * - API part: every operation of the generated operation table (nodes/FattureInCloud/operations.generated.ts)
+ *   has a route: its scopes, required query parameters and enums checked (422 with `validation_result` field
+ *   by field), JSON bodies must carry `data`, lists paged over page/per_page with last_page (`listSizes`),
+ *   everything else answered with the documented example of the spec.
  */
 
 interface AccessToken {
@@ -104,6 +119,8 @@ export class FattureInCloudSimulator {
 	invoices = 0;
 	/** For demos: a pending device login is approved when it is first polled (no person to approve it). */
 	autoApproveDevices = false;
+	/** Records in each list operation of the table (by operationId); 3 when not set. */
+	listSizes: Record<string, number> = {};
 
 	constructor() {
 		this.reset();
@@ -125,7 +142,7 @@ export class FattureInCloudSimulator {
 			);
 		});
 		s.on('GET', '/c/:cid/entities/clients', (request, params) =>
-			this.api(request, ['entity.clients:r', 'entity.clients:a'], () => this.inCompany(params.cid, () => this.page(request, 3))),
+			this.api(request, ['entity.clients:r', 'entity.clients:a'], () => this.inCompany(params.cid, () => this.page(request, this.listSizes.listClients ?? 3))),
 		);
 		s.on('POST', '/c/:cid/entities/clients', (request, params) =>
 			this.api(request, ['entity.clients:a'], () =>
@@ -139,6 +156,58 @@ export class FattureInCloudSimulator {
 				}),
 			),
 		);
+		this.tableRoutes();
+	}
+
+	/** A route for every operation of the table (after the hand-written ones above, literal paths first). */
+	private tableRoutes(): void {
+		const params = (operation: FicOperation) => (operation.path.match(/\{/g) ?? []).length;
+		for (const operation of [...FIC_API_OPERATIONS].sort((a, b) => params(a) - params(b))) {
+			const route = operation.path.replace(/\{([a-z_]+)\}/g, ':$1');
+			this.server.on(operation.method, route, (request, values) =>
+				this.api(request, [...operation.scopes], () => (values.company_id !== undefined ? this.inCompany(values.company_id, () => this.answer(operation, request)) : this.answer(operation, request))),
+			);
+		}
+	}
+
+	/** The documented answer of one operation, after the checks the API makes. */
+	private answer(operation: FicOperation, request: RecordedRequest): Reply {
+		const problems: Record<string, string[]> = {};
+		for (const parameter of operation.parameters.filter((entry) => entry.in === 'query')) {
+			const value = request.query[parameter.name];
+			if (value === undefined || value === '') {
+				if (parameter.required) problems[parameter.name] = [`The ${parameter.name.replace(/_/g, ' ')} field is required.`];
+				continue;
+			}
+			if (parameter.enum && !parameter.enum.map(String).includes(value)) problems[parameter.name] = [`The selected ${parameter.name.replace(/_/g, ' ')} is invalid.`];
+			if (parameter.name === 'per_page' && !(Number(value) >= 1 && Number(value) <= 100)) problems.per_page = ['The per page must be between 1 and 100.'];
+		}
+		if (operation.body?.contentType === 'application/json' && operation.method !== 'GET') {
+			const body = request.body as { data?: unknown } | undefined;
+			const needsData = operation.body.example.includes('"data"');
+			if (needsData && (typeof body !== 'object' || body === null || typeof body.data !== 'object' || body.data === null)) problems.data = ['The data field is required.'];
+		}
+		if (operation.body?.contentType === 'multipart/form-data') {
+			const type = request.headers['content-type'] ?? '';
+			if (!type.startsWith('multipart/form-data')) problems.attachment = ['The attachment must be sent as multipart/form-data.'];
+			else if (!/name="attachment"; filename="[^"]+"/.test(request.rawBody)) problems.attachment = ['The attachment field is required.'];
+		}
+		if (Object.keys(problems).length > 0) return API_ERROR(422, 'The given data was invalid.', 'VALIDATION_ERROR', { validation_result: problems });
+		const documented = DOCUMENTED[operation.operationId];
+		if (operation.parameters.some((parameter) => parameter.name === 'page')) return this.documentedPage(request, operation, documented.example);
+		if (documented.contentType?.includes('xml')) return { status: documented.status, headers: { 'content-type': documented.contentType }, text: String(documented.example ?? '<?xml version="1.0"?><FatturaElettronica/>') };
+		if (documented.example === null) return { status: documented.status };
+		return { status: documented.status, json: documented.example };
+	}
+
+	/** A page of a list, each record shaped like the documented example's first record. */
+	private documentedPage(request: RecordedRequest, operation: FicOperation, example: unknown): Reply {
+		const sample = ((example as { data?: unknown[] } | null)?.data ?? [])[0] ?? {};
+		const total = this.listSizes[operation.operationId] ?? 3;
+		const reply = this.page(request, total);
+		const page = reply.json as { data: Array<{ id: number }> };
+		page.data = page.data.map((record) => ({ ...(sample as object), id: record.id }));
+		return reply;
 	}
 
 	start(): Promise<string> {

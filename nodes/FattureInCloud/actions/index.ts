@@ -3,9 +3,8 @@ import { keepAliveResource } from '../../shared/keepAlive';
 import type { Resource } from '../../shared/operations';
 import { ficRequest } from '../transport';
 import type { FicApi } from '../transport';
-import { company } from './company';
-import { issuedDocument } from './issuedDocument';
-import { user } from './user';
+import { OVERRIDES } from './overrides';
+import { tableResources } from './table';
 
 /** Any endpoint of the API v2; the scope it needs is looked up in the spec's table when it is refused. */
 const customApiCall = customApiCallResource<FicApi>({
@@ -16,4 +15,5 @@ const customApiCall = customApiCallResource<FicApi>({
 	send: async ({ ctx, api, itemIndex }, request) => await ficRequest(ctx, api, request, itemIndex),
 });
 
-export const RESOURCES: Array<Resource<FicApi>> = [company, keepAliveResource<FicApi>(), customApiCall, issuedDocument, user];
+/** Every operation of the API description (operations.generated.ts), the hand-written forms applied, and the Custom API Call. */
+export const RESOURCES: Array<Resource<FicApi>> = [...tableResources(OVERRIDES), keepAliveResource<FicApi>(), customApiCall];

@@ -1,4 +1,5 @@
-import { AUTHS, json, leaksIn, rig, run, sim } from './setup';
+import { FIC_SCOPES } from '../../../nodes/FattureInCloud/scopes.generated';
+import { addCredential, AUTHS, json, leaksIn, newHarness, rig, run, sim } from './setup';
 
 /** The company: a picker over GET /user/companies; a user with one company never has to choose. */
 
@@ -58,4 +59,30 @@ it('a company id is a path segment: a crafted one cannot leave /c/', async () =>
 	expect(sim.server.requests.every((request) => request.path.startsWith('/c/') || request.path.startsWith('/user/companies'))).toBe(true);
 	expect(result.error?.message).toMatch(/must not|not allowed|dot|segment/i);
 	expect(sim.server.requestsTo('GET', /\/company\/info$/)).toHaveLength(0);
+});
+
+describe('record pickers (client, supplier, product, issued and received document)', () => {
+	it.each([
+		['searchClients', 'client', 'getClient', '/c/12345/entities/clients', 'listClients'],
+		['searchSuppliers', 'supplier', 'getSupplier', '/c/12345/entities/suppliers', 'listSuppliers'],
+		['searchProducts', 'product', 'getProduct', '/c/12345/products', 'listProducts'],
+		['searchIssuedDocuments', 'issuedDocument', 'getIssuedDocument', '/c/12345/issued_documents', 'listIssuedDocuments'],
+		['searchReceivedDocuments', 'receivedDocument', 'getReceivedDocument', '/c/12345/received_documents', 'listReceivedDocuments'],
+	])('%s lists one page of the company\'s records and hands over the next page', async (method, resource, operation, path, listId) => {
+		sim.listSizes[listId] = 150;
+		sim.invoices = 150;
+		const harness = newHarness();
+		addCredential(harness, 'fattureInCloudApi', FIC_SCOPES.map((scope) => scope.value));
+		const base = { type: 'fattureInCloud', parameters: { authentication: 'fattureInCloudApi', resource, operation }, credentials: { fattureInCloudApi: 'fattureInCloudApi' }, method };
+		const first = await harness.listSearch(base);
+		expect(first.results).toHaveLength(100);
+		expect(first.results.every((entry) => /^[0-9]+$/.test(String(entry.value)) && entry.name !== '')).toBe(true);
+		expect(first.paginationToken).toBeDefined();
+		const second = await harness.listSearch({ ...base, paginationToken: first.paginationToken });
+		expect(second.results).toHaveLength(50);
+		expect(second.paginationToken).toBeUndefined();
+		const pages = sim.server.requestsTo('GET', path);
+		expect(pages.map((request) => request.query.page)).toEqual(['1', '2']);
+		if (resource === 'issuedDocument') expect(pages[0].query.type).toBe('invoice');
+	});
 });
