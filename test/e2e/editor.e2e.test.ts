@@ -86,7 +86,8 @@ describe.each(selectedLines().map((l) => [`${l.id} (n8n ${l.version})`, l] as co
 		browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
 		const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
 		page = await context.newPage();
-		page.setDefaultTimeout(30_000);
+		// generous: on a loaded 2-core machine the editor bundle alone can take over 30 s to load (seen in a CI rehearsal)
+		page.setDefaultTimeout(90_000);
 	}, SETUP_TIMEOUT);
 
 	afterAll(async () => {
