@@ -120,7 +120,7 @@ export function demoWorkflows(credentialRefs: Partial<Record<FicCredentialType, 
 	return types.map((type, index) => {
 		const credentials = { [type]: credentialRefs[type] ?? { id: DEMO_IDS[type], name: DEMO_NAMES[type] } };
 		const node = (n: number, name: string, x: number, parameters: Record<string, unknown>) => ({
-			id: `f0000000-0000-4000-8000-${String(index * 10 + n).padStart(12, '0')}`,
+			id: `f0000000-0000-4000-8000-${String(100 + index * 10 + n).padStart(12, '0')}`,
 			name,
 			type: NODE_TYPE,
 			typeVersion: 1,
@@ -160,11 +160,10 @@ export const fattureInCloudDemo: DemoProvider = {
 			workflows: () => demoWorkflows(),
 			connectOAuth2: [DEMO_IDS.fattureInCloudOAuth2Api],
 			printout: (url) => [
-				'- Four Fatture in Cloud workflows, one per way to connect, each "who am I" then the latest invoices:',
-				`  "${workflowName('fattureInCloudOAuth2Api')}" (connected through n8n at startup), "${workflowName('fattureInCloudApi')}",`,
-				`  "${workflowName('fattureInCloudRefreshTokenApi')}" (each run rolls the refresh token).`,
-				`- "${workflowName('fattureInCloudDeviceCodeApi')}" needs you: Execute it; it stops with`,
-				'  "open <link> and enter the code ABCD-EFGH". Open the link (the simulator\'s approval page,',
+				'- Workflows "Fatture in Cloud demo: latest invoices (...)", one per way to connect, each "who am I" then the',
+				'  latest invoices: OAuth2 (connected through n8n at startup), manual token, refresh token (each run rolls it).',
+				`- "${workflowName('fattureInCloudDeviceCodeApi')}": Execute it; it stops with`,
+				'  "open <link> and enter the code WORD-WORD". Open the link (the simulator\'s approval page,',
 				`  ${url}${APPROVAL_PATH}), approve the code, then Execute again: the tokens are stored and it runs.`,
 			],
 			picker: {

@@ -97,8 +97,8 @@ export const hubriseDemo: DemoProvider = {
 			workflows: hubriseDemoWorkflows,
 			connectOAuth2: [HUBRISE_DEMO_IDS.oauth2Credential],
 			printout: (url) => [
-				`- Workflow "${HUBRISE_DEMO_NAMES.workflow}": the location the OAuth2 credential was connected to`,
-				'  (the token travels in X-Access-Token), then its latest orders with the installed-app credential.',
+				`- Workflow "${HUBRISE_DEMO_NAMES.workflow}": the location the OAuth2 credential`,
+				'  was connected to (token in X-Access-Token), then its latest orders with the installed-app credential.',
 				'  To try the installed app\'s pasted code: open',
 				`  ${installedAppAuthorizeUrl(url, sim)}`,
 				'  copy the code into the credential\'s Authorization Code, empty Access Token, save, run (codes live 10 min).',

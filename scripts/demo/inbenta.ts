@@ -101,9 +101,9 @@ export const inbentaDemo: DemoProvider = {
 			credentials: (url) => demoCredentials(url, sim),
 			workflows: () => demoWorkflows(),
 			printout: () => [
-				`- Workflow "${INBENTA_DEMO_NAMES.workflow}": the API-secret credential authenticates (the product URLs`,
-				`  come from the /auth answer: knowledge ${sim.knowledge.url}, chatbot ${sim.chatbot.url}), searches the`,
-				'  knowledge base, then the chatbot answers about the first result, with the public domain-key credential.',
+				`- Workflow "${INBENTA_DEMO_NAMES.workflow}": the API-secret credential authenticates`,
+				`  (product URLs from the /auth answer: knowledge ${sim.knowledge.url}, chatbot ${sim.chatbot.url}),`,
+				'  searches the knowledge base; the chatbot answers about the first result (public domain-key credential).',
 			],
 			picker: {
 				kind: 'loadOptions',

@@ -13,7 +13,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { buildAndPack, DEMO_IDS, DEMO_NAMES, DEMO_OWNER, ensureLine, PACKAGE_NAME, startDemo, tempPackDir } from '../../scripts/demo/demo';
 import type { Demo } from '../../scripts/demo/demo';
 import { REPO_ROOT, selectedLines } from './lib/lines';
-import { nodeOutput } from './lib/n8nInstance';
+import { nodeOutput, packageProblems } from './lib/n8nInstance';
 import { N8nRest } from './lib/n8nRest';
 import { freePort, stopAll } from './lib/proc';
 
@@ -94,6 +94,10 @@ describe.each(selectedLines().map((l) => [`${l.id} (n8n ${l.version})`, l] as co
 	afterAll(async () => {
 		await browser?.close();
 		await demo?.stop();
+	});
+
+	test('n8n started clean: no package problem in its startup log', () => {
+		expect(packageProblems(demo.server.startupLog, PACKAGE_NAME)).toEqual([]);
 	});
 
 	test('logs in with the demo login', async () => {
