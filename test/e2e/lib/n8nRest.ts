@@ -212,6 +212,28 @@ export class N8nRest {
     return (response.json as any).data;
   }
 
+  /**
+   * An options list, as the editor asks for it (POST /rest/dynamic-node-parameters/options, the same request on
+   * 1.x and 2.x): n8n runs the node's `methods.loadOptions[methodName]` with the credential.
+   */
+  async loadOptions(request: {
+    nodeType: string;
+    methodName: string;
+    path: string;
+    currentNodeParameters: Record<string, unknown>;
+    credentials: Record<string, { id: string; name: string }>;
+  }): Promise<Array<{ name: string; value: string | number }>> {
+    const response = await this.ok('POST', '/rest/dynamic-node-parameters/options', {
+      nodeTypeAndVersion: { name: request.nodeType, version: 1 },
+      methodName: request.methodName,
+      path: request.path,
+      currentNodeParameters: request.currentNodeParameters,
+      credentials: request.credentials,
+    });
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    return (response.json as any).data;
+  }
+
   async nodeTypes(): Promise<any[]> {
     const r = await this.ok('GET', '/types/nodes.json');
     return r.json;
