@@ -18,7 +18,7 @@ import { packDirectory } from '../../test/e2e/lib/standInPackage';
 import { CheckfrontSimulator } from '../../test/simulators/checkfront';
 import { FiskalySimulator } from '../../test/simulators/fiskaly';
 import { keepAliveDemoWorkflows } from './keepAlive';
-import { chain, manualTrigger } from './parts';
+import { chain, keepAliveRunnableNow, manualTrigger } from './parts';
 import { EXTRA_PROVIDERS } from './providers';
 import type { DemoPicker, DemoSimulator, DemoWorkflow } from './providers';
 
@@ -262,15 +262,10 @@ export function keepAliveDemoWorkflow(): DemoWorkflow {
 		workflowId: DEMO_IDS.keepAliveWorkflow,
 		checkfrontOAuth2Credential: { id: DEMO_IDS.checkfrontOAuth2Credential, name: DEMO_NAMES.checkfrontOAuth2Credential },
 	});
-	const keepAlive = String(workflow.nodes.find((node) => node.type === CHECKFRONT_TYPE)?.name);
-	const runNow = { ...manualTrigger('d0000000-0000-4000-8000-000000000301'), name: 'Run Now', position: [0, 200] };
 	return {
-		...workflow,
+		...keepAliveRunnableNow(workflow, CHECKFRONT_TYPE, 'd0000000-0000-4000-8000-000000000301'),
 		id: DEMO_IDS.keepAliveWorkflow,
 		name: DEMO_NAMES.keepAliveWorkflow,
-		nodes: [...workflow.nodes, runNow],
-		connections: { ...workflow.connections, ...chain([runNow.name, keepAlive]) },
-		resultNode: keepAlive,
 	};
 }
 

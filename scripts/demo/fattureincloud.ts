@@ -4,7 +4,8 @@
 // first run shows a code and a link to the simulator's approval page (served here, on the simulator's port).
 import type { RecordedRequest, Reply } from '../../test/simulators/framework';
 import { FattureInCloudSimulator } from '../../test/simulators/fattureincloud';
-import { manualTrigger } from './parts';
+import { fattureInCloudKeepAliveTemplate } from './keepAlive';
+import { keepAliveRunnableNow, manualTrigger } from './parts';
 import type { DemoProvider, DemoWorkflow } from './providers';
 
 const PACKAGE_NAME = 'n8n-nodes-authbridge';
@@ -114,8 +115,24 @@ export function workflowName(type: FicCredentialType): string {
 	return `Fatture in Cloud demo: latest invoices (${how})${type === 'fattureInCloudDeviceCodeApi' ? ', needs your approval' : ''}`;
 }
 
-/** One workflow per credential: who am I → the company's latest invoices. */
+/** The keep-alive template bound to the demo's refresh-token credential (imported inactive; Run Now runs it). */
+export function keepAliveDemoWorkflow(): DemoWorkflow {
+	const template = fattureInCloudKeepAliveTemplate(PACKAGE_NAME);
+	const node = template.nodes.find((entry) => entry.type === NODE_TYPE);
+	if (node) node.credentials = { fattureInCloudRefreshTokenApi: { id: DEMO_IDS.fattureInCloudRefreshTokenApi, name: DEMO_NAMES.fattureInCloudRefreshTokenApi } };
+	return {
+		...keepAliveRunnableNow(template, NODE_TYPE, 'f0000000-0000-4000-8000-000000000901'),
+		id: 'demoFicKeepAlive',
+		name: 'Fatture in Cloud demo: keep the refresh-token connection alive (every 90 days)',
+	};
+}
+
+/** One workflow per credential: who am I → the company's latest invoices; and the keep-alive. */
 export function demoWorkflows(credentialRefs: Partial<Record<FicCredentialType, { id: string; name: string }>> = {}): DemoWorkflow[] {
+	return [...invoiceWorkflows(credentialRefs), keepAliveDemoWorkflow()];
+}
+
+function invoiceWorkflows(credentialRefs: Partial<Record<FicCredentialType, { id: string; name: string }>>): DemoWorkflow[] {
 	const types = Object.keys(DEMO_IDS) as FicCredentialType[];
 	return types.map((type, index) => {
 		const credentials = { [type]: credentialRefs[type] ?? { id: DEMO_IDS[type], name: DEMO_NAMES[type] } };
@@ -162,6 +179,7 @@ export const fattureInCloudDemo: DemoProvider = {
 			printout: (url) => [
 				'- Workflows "Fatture in Cloud demo: latest invoices (...)", one per way to connect, each "who am I" then the',
 				'  latest invoices: OAuth2 (connected through n8n at startup), manual token, refresh token (each run rolls it).',
+				'- "Fatture in Cloud demo: keep the refresh-token connection alive (every 90 days)": inactive; Run Now renews it.',
 				`- "${workflowName('fattureInCloudDeviceCodeApi')}": Execute it; it stops with`,
 				'  "open <link> and enter the code WORD-WORD". Open the link (the simulator\'s approval page,',
 				`  ${url}${APPROVAL_PATH}), approve the code, then Execute again: the tokens are stored and it runs.`,

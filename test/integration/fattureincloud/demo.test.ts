@@ -28,7 +28,7 @@ it('every demo workflow runs against the demo simulator with its credential', as
 	harness.store.update(DEMO_IDS.fattureInCloudOAuth2Api, { ...harness.store.read(DEMO_IDS.fattureInCloudOAuth2Api), oauthTokenData: sim.issuePair(['issued_documents.invoices:r']) });
 	let approvals = 0;
 	const workflows = demoWorkflows();
-	expect(workflows).toHaveLength(4);
+	expect(workflows).toHaveLength(5); // one per credential type, and the keep-alive
 	for (const workflow of workflows) {
 		for (const node of workflow.nodes as Array<{ type: string; parameters: IDataObject; credentials?: Record<string, { id: string }> }>) {
 			if (!node.credentials) continue;
