@@ -13,7 +13,7 @@ import { extractHttpFailure, isObject } from '../shared/failures';
 import { redactText, secretForms } from '../shared/redact';
 import { loopbackBaseUrl, REQUEST_LIMITS } from '../shared/request';
 import { withRetry } from '../shared/retry';
-import { credentialKey, credentialRequest, obtainToken, tokenExchangeError } from '../shared/tokens';
+import { credentialKey, credentialRequest, obtainToken, REFUSAL_MEMORY_MS, tokenExchangeError } from '../shared/tokens';
 
 /**
  * HubRise facts (shared/seeds/hubrise-authentication.txt, shared/docs/providers.md and
@@ -282,9 +282,18 @@ export function codeFingerprint(clientId: unknown, code: unknown): string {
 /** Codes this process already sent to the token endpoint: never sent again, whatever the store says. */
 const sentCodes = new Set<string>();
 
-/** For tests: forget which codes this process sent (a "second process"). */
+/**
+ * Outcomes of the token checks this process made lately (by a hash of the token): n8n runs
+ * preAuthentication after every 401, so a run of 1,000 items that all get 401 would check the token
+ * 1,000 times. Within REFUSAL_MEMORY_MS the outcome is reused instead.
+ */
+const checkedTokens = new Map<string, { accepted: boolean; until: number }>();
+const MAX_CHECKED_TOKENS = 1000;
+
+/** For tests: forget which codes this process sent and which tokens it checked (a "second process"). */
 export function forgetSentCodes(): void {
 	sentCodes.clear();
+	checkedTokens.clear();
 }
 
 function newCodeAdvice(credentials: IDataObject, hosts: HubRiseHosts): string {
@@ -374,7 +383,7 @@ export async function hubrisePreAuthentication(
 	// is checked, not replaced; the code it came from is never sent again.
 	const current = pasted !== '' ? pasted : held !== '' && str(credentials.exchangedCode) === fingerprint ? held : '';
 	if (current !== '') {
-		if (current === held && !(await tokenAccepted(helpers, credentials, hosts, current, secrets))) {
+		if (current === held && !(await tokenAcceptedLately(helpers, credentials, hosts, current, secrets))) {
 			throw revoked(pasted !== '' ? 'The pasted token no longer works.' : 'The authorization code was already used, so it is not sent again.');
 		}
 		return pasted !== '' ? { connectionToken: pasted, exchangedCode: '' } : { connectionToken: held };
@@ -430,6 +439,23 @@ export async function hubrisePreAuthentication(
 /** An error a credential hook already worded for the user (tokens.ts tokenExchangeError). */
 function worded(error: unknown): error is NodeApiError {
 	return error instanceof NodeApiError && error.context?.tokenExchangeError === true;
+}
+
+/** tokenAccepted, at most once per token within REFUSAL_MEMORY_MS. */
+async function tokenAcceptedLately(
+	helpers: IHttpRequestHelper,
+	credentials: ICredentialDataDecryptedObject,
+	hosts: HubRiseHosts,
+	token: string,
+	secrets: string[],
+): Promise<boolean> {
+	const key = credentialKey('hubrise-token-check', hosts.apiBase, token);
+	const known = checkedTokens.get(key);
+	if (known && known.until > Date.now()) return known.accepted;
+	const accepted = await tokenAccepted(helpers, credentials, hosts, token, secrets);
+	if (!checkedTokens.has(key) && checkedTokens.size >= MAX_CHECKED_TOKENS) checkedTokens.delete(checkedTokens.keys().next().value as string);
+	checkedTokens.set(key, { accepted, until: Date.now() + REFUSAL_MEMORY_MS });
+	return accepted;
 }
 
 /** Whether HubRise still accepts a token (GET /callback works at every level); false only on 401. */
