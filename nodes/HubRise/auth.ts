@@ -9,7 +9,7 @@ import type {
 
 import { firstString, formatValidation, parseProviderError, quote } from '../shared/errors';
 import type { ErrorBodyParser } from '../shared/errors';
-import { extractHttpFailure, isObject } from '../shared/failures';
+import { extractHttpFailure, isObject, noWholeAnswer } from '../shared/failures';
 import { redactText, secretForms } from '../shared/redact';
 import { loopbackBaseUrl, REQUEST_LIMITS } from '../shared/request';
 import { withRetry } from '../shared/retry';
@@ -308,8 +308,9 @@ function refusalOfCode(error: unknown, credentials: IDataObject, hosts: HubRiseH
 	const saidPart = said ? ` (HubRise said: ${said})` : '';
 	let message: string;
 	let description: string;
-	if (failure.status === undefined) {
-		message = `HubRise token request failed: ${failure.networkCode ?? 'no response'} from ${new URL(hosts.oauthBase).host}`;
+	const lost = noWholeAnswer(failure);
+	if (lost !== undefined || failure.status === undefined) {
+		message = `HubRise token request failed: ${lost ?? 'no response'} from ${new URL(hosts.oauthBase).host}`;
 		description = `HubRise could not be reached. The code is not sent a second time (it may have arrived): ${newCodeAdvice(credentials, hosts)}`;
 	} else if (failure.status === 401 && /client/i.test(`${detail.message ?? ''} ${detail.code ?? ''}`)) {
 		message = `HubRise rejected the Client ID or Client Secret${saidPart}`;

@@ -49,6 +49,11 @@ export interface Target {
 	okPath: string;
 	okCustomPath: string;
 	tokenRequests(): RecordedRequest[];
+	/**
+	 * The credential's own token request (exchange, refresh, code exchange) when the package sends it, and
+	 * how to make the next run begin with it (after reset()).
+	 */
+	exchange?: { server: SimulatorServer; match(request: RecordedRequest): boolean; prepare(): void };
 	secrets(): string[];
 	run(parameters: IDataObject, items?: IDataObject[], continueOnFail?: boolean): Promise<RunResult>;
 	reset(): void;
@@ -115,6 +120,7 @@ function referenceTarget(): Target {
 		okPath: '/me',
 		okCustomPath: '/me',
 		tokenRequests: () => reference.server.requestsTo('POST', '/token'),
+		exchange: { server: reference.server, match: (request) => request.method === 'POST' && request.path === '/token', prepare: () => undefined },
 		secrets: () => [reference.apiSecret, ...harnessTokens(harness, 'c', 'accessToken')],
 		run: (parameters, items, continueOnFail) =>
 			harness.run({ type: 'reference', parameters, credentials: { referenceTokenApi: 'c' }, items, continueOnFail }),
@@ -137,6 +143,7 @@ function fiskalyTarget(): Target {
 		okPath: '/api/v2/tss',
 		okCustomPath: '/tss',
 		tokenRequests: () => fiskaly.server.requestsTo('POST', '/api/v2/auth'),
+		exchange: { server: fiskaly.server, match: (request) => request.method === 'POST' && request.path === '/api/v2/auth', prepare: () => undefined },
 		secrets: () => [fiskaly.apiSecret, ...harnessTokens(harness, 'c', 'accessToken', 'refreshToken')],
 		run: (parameters, items, continueOnFail) =>
 			harness.run({ type: 'fiskaly', parameters, credentials: { fiskalyApi: 'c' }, items, continueOnFail }),
@@ -211,6 +218,15 @@ function fattureInCloudTarget(auth: FicAuth): Target {
 		okPath: '/user/info',
 		okCustomPath: '/user/info',
 		tokenRequests: () => fattureInCloud.server.requestsTo('POST', '/oauth/token'),
+		// The refresh-token and device credentials refresh through the package; OAuth2 is n8n-core's, the manual token has none.
+		exchange:
+			auth === 'fattureInCloudRefreshTokenApi' || auth === 'fattureInCloudDeviceCodeApi'
+				? {
+						server: fattureInCloud.server,
+						match: (request) => request.method === 'POST' && request.path === '/oauth/token',
+						prepare: () => harness.store.update(auth, { ...harness.store.read(auth), accessToken: '' }),
+					}
+				: undefined,
 		secrets: () => [fattureInCloud.clientSecret, ...fattureInCloud.accessTokens.keys(), ...fattureInCloud.refreshTokens.keys(), ...fattureInCloud.devices.keys()],
 		run: (parameters, items, continueOnFail) =>
 			harness.run({ type: 'fattureInCloud', parameters, credentials: { [auth]: auth }, items, continueOnFail }),
@@ -250,6 +266,15 @@ function hubriseTarget(auth: HubRiseAuth): Target {
 		okCustomPath: '/location',
 		// The code exchange, and the check of a held token preAuthentication makes after a 401 (GET /callback).
 		tokenRequests: () => [...hubrise.tokenRequests(), ...hubrise.server.requestsTo('GET', '/v1/callback')],
+		exchange:
+			auth === 'hubriseApi'
+				? {
+						server: hubrise.server,
+						match: (request) => request.method === 'POST' && request.path === '/oauth2/v1/token',
+						// A code pasted and not yet exchanged.
+						prepare: () => harness.store.update(auth, { ...harness.store.read(auth), connectionToken: '', exchangedCode: '' }),
+					}
+				: undefined,
 		secrets: () => [hubrise.clientSecret, Buffer.from(`${hubrise.clientId}:${hubrise.clientSecret}`).toString('base64'), ...hubrise.connections.keys(), ...hubrise.codes.keys()],
 		run: (parameters, items, continueOnFail) =>
 			harness.run({ type: 'hubRise', parameters, credentials: { [auth]: auth }, items, continueOnFail }),
@@ -275,6 +300,7 @@ function inbentaTarget(flow: 'apiSecret' | 'domainKey'): Target {
 		okPath: `${prefix}/contents/popular`,
 		okCustomPath: '/contents/popular',
 		tokenRequests: () => [...inbenta.auth.requestsTo('POST', '/v1/auth'), ...inbenta.auth.requestsTo('POST', '/v1/refreshToken')],
+		exchange: { server: inbenta.auth, match: (request) => request.method === 'POST' && request.path === '/v1/auth', prepare: () => undefined },
 		secrets: () => [inbenta.apiSecret, inbenta.domainKey, ...inbenta.issuedTokens()],
 		run: (parameters, items, continueOnFail) =>
 			harness.run({ type: 'inbenta', parameters, credentials: { inbentaApi: flow }, items, continueOnFail }),
