@@ -384,7 +384,8 @@ export async function hubrisePreAuthentication(
 	// is checked, not replaced; the code it came from is never sent again.
 	const current = pasted !== '' ? pasted : held !== '' && str(credentials.exchangedCode) === fingerprint ? held : '';
 	if (current !== '') {
-		if (current === held && !(await tokenAcceptedLately(helpers, credentials, hosts, current, secrets))) {
+		const check = async () => await tokenAccepted(helpers, credentials, hosts, current, secrets);
+		if (current === held && !(await rememberedCheck(credentialKey('hubrise-token-check', hosts.apiBase, current), check))) {
 			throw revoked(pasted !== '' ? 'The pasted token no longer works.' : 'The authorization code was already used, so it is not sent again.');
 		}
 		return pasted !== '' ? { connectionToken: pasted, exchangedCode: '' } : { connectionToken: held };
@@ -442,18 +443,11 @@ function worded(error: unknown): error is NodeApiError {
 	return error instanceof NodeApiError && error.context?.tokenExchangeError === true;
 }
 
-/** tokenAccepted, at most once per token within REFUSAL_MEMORY_MS. */
-async function tokenAcceptedLately(
-	helpers: IHttpRequestHelper,
-	credentials: ICredentialDataDecryptedObject,
-	hosts: HubRiseHosts,
-	token: string,
-	secrets: string[],
-): Promise<boolean> {
-	const key = credentialKey('hubrise-token-check', hosts.apiBase, token);
+/** A token check's outcome, reused for REFUSAL_MEMORY_MS (`key`: a hash naming host and token). */
+async function rememberedCheck(key: string, check: () => Promise<boolean>): Promise<boolean> {
 	const known = checkedTokens.get(key);
 	if (known && known.until > Date.now()) return known.accepted;
-	const accepted = await tokenAccepted(helpers, credentials, hosts, token, secrets);
+	const accepted = await check();
 	if (!checkedTokens.has(key) && checkedTokens.size >= MAX_CHECKED_TOKENS) checkedTokens.delete(checkedTokens.keys().next().value as string);
 	checkedTokens.set(key, { accepted, until: Date.now() + REFUSAL_MEMORY_MS });
 	return accepted;
