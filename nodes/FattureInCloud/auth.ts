@@ -10,7 +10,7 @@ import { NodeApiError, sleep } from 'n8n-workflow';
 
 import { firstString, formatValidation, quote } from '../shared/errors';
 import type { ErrorBodyParser } from '../shared/errors';
-import { extractHttpFailure, isObject } from '../shared/failures';
+import { extractHttpFailure, isObject, noWholeAnswer } from '../shared/failures';
 import { redactText, secretForms } from '../shared/redact';
 import { LOOPBACK_HOSTNAMES, loopbackBaseUrl, REQUEST_LIMITS } from '../shared/request';
 import { withRetry } from '../shared/retry';
@@ -307,8 +307,9 @@ function refreshRefusal(type: FicCredentialType, error: unknown, settings: FicSe
 	const saidPart = said ? ` (Fatture in Cloud said: ${said})` : '';
 	let message: string;
 	let advice: string;
-	if (status === undefined) {
-		message = `${PROVIDER}: the token request got no answer (${extractHttpFailure(error).networkCode ?? 'network error'})`;
+	const lost = noWholeAnswer(extractHttpFailure(error));
+	if (lost !== undefined || status === undefined) {
+		message = `${PROVIDER}: the token request got no whole answer (${lost ?? 'network error'})`;
 		advice = 'Check the network of this n8n instance, then run the workflow again.';
 	} else if (code === 'invalid_client' || code === 'unauthorized_client') {
 		message = `${PROVIDER} refused the client ID or client secret of the credential${saidPart}`;

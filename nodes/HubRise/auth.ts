@@ -9,11 +9,11 @@ import type {
 
 import { firstString, formatValidation, parseProviderError, quote } from '../shared/errors';
 import type { ErrorBodyParser } from '../shared/errors';
-import { extractHttpFailure, isObject } from '../shared/failures';
+import { extractHttpFailure, isObject, noWholeAnswer } from '../shared/failures';
 import { redactText, secretForms } from '../shared/redact';
 import { loopbackBaseUrl, REQUEST_LIMITS } from '../shared/request';
 import { withRetry } from '../shared/retry';
-import { credentialKey, credentialRequest, obtainToken, tokenExchangeError } from '../shared/tokens';
+import { credentialKey, credentialRequest, obtainToken, REFUSAL_MEMORY_MS, tokenExchangeError } from '../shared/tokens';
 
 /**
  * HubRise facts (shared/seeds/hubrise-authentication.txt, shared/docs/providers.md and
@@ -282,9 +282,18 @@ export function codeFingerprint(clientId: unknown, code: unknown): string {
 /** Codes this process already sent to the token endpoint: never sent again, whatever the store says. */
 const sentCodes = new Set<string>();
 
-/** For tests: forget which codes this process sent (a "second process"). */
+/**
+ * Outcomes of the token checks this process made lately (by a hash of the token): n8n runs
+ * preAuthentication after every 401, so a run of 1,000 items that all get 401 would check the token
+ * 1,000 times. Within REFUSAL_MEMORY_MS the outcome is reused instead.
+ */
+const checkedTokens = new Map<string, { accepted: boolean; until: number }>();
+const MAX_CHECKED_TOKENS = 1000;
+
+/** For tests: forget which codes this process sent and which tokens it checked (a "second process"). */
 export function forgetSentCodes(): void {
 	sentCodes.clear();
+	checkedTokens.clear();
 }
 
 function newCodeAdvice(credentials: IDataObject, hosts: HubRiseHosts): string {
@@ -299,8 +308,9 @@ function refusalOfCode(error: unknown, credentials: IDataObject, hosts: HubRiseH
 	const saidPart = said ? ` (HubRise said: ${said})` : '';
 	let message: string;
 	let description: string;
-	if (failure.status === undefined) {
-		message = `HubRise token request failed: ${failure.networkCode ?? 'no response'} from ${new URL(hosts.oauthBase).host}`;
+	const lost = noWholeAnswer(failure);
+	if (lost !== undefined || failure.status === undefined) {
+		message = `HubRise token request failed: ${lost ?? 'no response'} from ${new URL(hosts.oauthBase).host}`;
 		description = `HubRise could not be reached. The code is not sent a second time (it may have arrived): ${newCodeAdvice(credentials, hosts)}`;
 	} else if (failure.status === 401 && /client/i.test(`${detail.message ?? ''} ${detail.code ?? ''}`)) {
 		message = `HubRise rejected the Client ID or Client Secret${saidPart}`;
@@ -374,7 +384,8 @@ export async function hubrisePreAuthentication(
 	// is checked, not replaced; the code it came from is never sent again.
 	const current = pasted !== '' ? pasted : held !== '' && str(credentials.exchangedCode) === fingerprint ? held : '';
 	if (current !== '') {
-		if (current === held && !(await tokenAccepted(helpers, credentials, hosts, current, secrets))) {
+		const check = async () => await tokenAccepted(helpers, credentials, hosts, current, secrets);
+		if (current === held && !(await rememberedCheck(credentialKey('hubrise-token-check', hosts.apiBase, current), check))) {
 			throw revoked(pasted !== '' ? 'The pasted token no longer works.' : 'The authorization code was already used, so it is not sent again.');
 		}
 		return pasted !== '' ? { connectionToken: pasted, exchangedCode: '' } : { connectionToken: held };
@@ -430,6 +441,16 @@ export async function hubrisePreAuthentication(
 /** An error a credential hook already worded for the user (tokens.ts tokenExchangeError). */
 function worded(error: unknown): error is NodeApiError {
 	return error instanceof NodeApiError && error.context?.tokenExchangeError === true;
+}
+
+/** A token check's outcome, reused for REFUSAL_MEMORY_MS (`key`: a hash naming host and token). */
+async function rememberedCheck(key: string, check: () => Promise<boolean>): Promise<boolean> {
+	const known = checkedTokens.get(key);
+	if (known && known.until > Date.now()) return known.accepted;
+	const accepted = await check();
+	if (!checkedTokens.has(key) && checkedTokens.size >= MAX_CHECKED_TOKENS) checkedTokens.delete(checkedTokens.keys().next().value as string);
+	checkedTokens.set(key, { accepted, until: Date.now() + REFUSAL_MEMORY_MS });
+	return accepted;
 }
 
 /** Whether HubRise still accepts a token (GET /callback works at every level); false only on 401. */

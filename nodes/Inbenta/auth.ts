@@ -3,7 +3,7 @@ import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestHelper, I
 
 import { firstString, parseProviderError, quote } from '../shared/errors';
 import type { ErrorBodyParser } from '../shared/errors';
-import { extractHttpFailure, isObject, jsonObjectOf } from '../shared/failures';
+import { extractHttpFailure, isObject, jsonObjectOf, noWholeAnswer } from '../shared/failures';
 import { redactText, secretForms } from '../shared/redact';
 import { newerToken, plannedOf, renewAtFor, renewToken } from '../shared/renewal';
 import type { PlannedToken } from '../shared/renewal';
@@ -164,8 +164,9 @@ function explainRefusal(error: unknown, settings: InbentaSettings, note: string)
 	const grant = settings.flow === 'domainKey' ? 'domain key' : 'API secret';
 	let message: string;
 	let description: string;
-	if (failure.status === undefined) {
-		message = `Inbenta token request failed: ${failure.networkCode ?? 'no response'} from ${new URL(settings.authBase).host}`;
+	const lost = noWholeAnswer(failure);
+	if (lost !== undefined || failure.status === undefined) {
+		message = `Inbenta token request failed: ${lost ?? 'no response'} from ${new URL(settings.authBase).host}`;
 		description = 'The Inbenta Auth API could not be reached. Check the network of this n8n instance, then try again.';
 	} else if (/revok|disabled|inactive|deactivated|blocked/i.test(text)) {
 		message = `Inbenta refused the ${grant}: the key was revoked${saidPart}`;

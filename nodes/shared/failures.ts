@@ -34,6 +34,18 @@ export interface HttpFailure {
 	message: string;
 }
 
+/**
+ * For the wording of a token request's failure: what happened when no whole answer arrived (the
+ * socket code, or an answer cut off mid-stream, whose status line alone said 200); undefined when an
+ * answer arrived whole, so its status says what the provider did.
+ */
+export function noWholeAnswer(failure: HttpFailure): string | undefined {
+	if (failure.truncated && (failure.status === undefined || failure.status < 300)) {
+		return `answer cut off mid-stream (truncated${failure.status !== undefined ? `, HTTP ${failure.status}` : ''})`;
+	}
+	return failure.status === undefined ? (failure.networkCode ?? 'no response') : undefined;
+}
+
 /** What axios / Node say when a response body stops before its end. */
 const CUT_OFF = /stream has been aborted|premature close|aborted|ERR_STREAM_PREMATURE_CLOSE/i;
 

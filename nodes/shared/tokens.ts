@@ -14,6 +14,7 @@ import type {
 import { credentialAllowedDomains, domainRefusal } from './domains';
 import { extractHttpFailure } from './failures';
 import { forgetRememberedSecrets, isSecretKey, rememberSecrets } from './redact';
+import { REQUEST_LIMITS } from './request';
 
 /**
  * Token bookkeeping for credentials that exchange a key and secret for a short-lived token in
@@ -377,7 +378,9 @@ export async function credentialRequest(
 	try {
 		// No `allowedDomains` option here: n8n 2.41 adds the credential's own list to the hook's
 		// requests and refuses a request that brings one of its own.
-		return await helpers.helpers.httpRequest({ ...options, disableFollowRedirect: true });
+		// A caller that sets no abortSignal still gets the per-request deadline: n8n's timeout only measures idleness.
+		const abortSignal = options.abortSignal ?? AbortSignal.timeout(REQUEST_LIMITS.deadlineMs);
+		return await helpers.helpers.httpRequest({ ...options, abortSignal, disableFollowRedirect: true });
 	} catch (error) {
 		failure = error;
 	}

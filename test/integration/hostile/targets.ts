@@ -7,9 +7,15 @@ import { FattureInCloudDeviceCodeApi } from '../../../credentials/FattureInCloud
 import { FattureInCloudOAuth2Api } from '../../../credentials/FattureInCloudOAuth2Api.credentials';
 import { FattureInCloudRefreshTokenApi } from '../../../credentials/FattureInCloudRefreshTokenApi.credentials';
 import { FiskalyApi } from '../../../credentials/FiskalyApi.credentials';
+import { HubRiseApi } from '../../../credentials/HubRiseApi.credentials';
+import { HubRiseOAuth2Api } from '../../../credentials/HubRiseOAuth2Api.credentials';
+import { InbentaApi } from '../../../credentials/InbentaApi.credentials';
 import { Checkfront } from '../../../nodes/Checkfront/Checkfront.node';
 import { FattureInCloud } from '../../../nodes/FattureInCloud/FattureInCloud.node';
 import { Fiskaly } from '../../../nodes/Fiskaly/Fiskaly.node';
+import { codeFingerprint, forgetSentCodes } from '../../../nodes/HubRise/auth';
+import { HubRise } from '../../../nodes/HubRise/HubRise.node';
+import { Inbenta } from '../../../nodes/Inbenta/Inbenta.node';
 import { resetTokenState } from '../../../nodes/shared/tokens';
 import { Reference } from '../../fixtures/Reference.node';
 import { ReferenceTokenApi } from '../../fixtures/ReferenceTokenApi.credentials';
@@ -18,6 +24,8 @@ import type { RunResult } from '../../harness';
 import { CheckfrontSimulator } from '../../simulators/checkfront';
 import { FattureInCloudSimulator } from '../../simulators/fattureincloud';
 import { FiskalySimulator } from '../../simulators/fiskaly';
+import { HubRiseSimulator } from '../../simulators/hubrise';
+import { InbentaSimulator } from '../../simulators/inbenta';
 import type { RecordedRequest, SimulatorServer } from '../../simulators/framework';
 import { ReferenceSimulator } from '../../simulators/reference';
 
@@ -41,6 +49,11 @@ export interface Target {
 	okPath: string;
 	okCustomPath: string;
 	tokenRequests(): RecordedRequest[];
+	/**
+	 * The credential's own token request (exchange, refresh, code exchange) when the package sends it, and
+	 * how to make the next run begin with it (after reset()).
+	 */
+	exchange?: { server: SimulatorServer; match(request: RecordedRequest): boolean; prepare(): void };
 	secrets(): string[];
 	run(parameters: IDataObject, items?: IDataObject[], continueOnFail?: boolean): Promise<RunResult>;
 	reset(): void;
@@ -50,13 +63,15 @@ export const reference = new ReferenceSimulator();
 export const fiskaly = new FiskalySimulator();
 export const checkfront = new CheckfrontSimulator();
 export const fattureInCloud = new FattureInCloudSimulator();
+export const hubrise = new HubRiseSimulator();
+export const inbenta = new InbentaSimulator();
 
 export async function startAll(): Promise<void> {
-	await Promise.all([reference.start(), fiskaly.start(), checkfront.start(), fattureInCloud.start()]);
+	await Promise.all([reference.start(), fiskaly.start(), checkfront.start(), fattureInCloud.start(), hubrise.start(), inbenta.start()]);
 }
 
 export async function stopAll(): Promise<void> {
-	await Promise.all([reference.stop(), fiskaly.stop(), checkfront.stop(), fattureInCloud.stop()]);
+	await Promise.all([reference.stop(), fiskaly.stop(), checkfront.stop(), fattureInCloud.stop(), hubrise.stop(), inbenta.stop()]);
 }
 
 function harnessFor(target: 'reference' | 'fiskaly' | 'checkfront'): Harness {
@@ -105,6 +120,7 @@ function referenceTarget(): Target {
 		okPath: '/me',
 		okCustomPath: '/me',
 		tokenRequests: () => reference.server.requestsTo('POST', '/token'),
+		exchange: { server: reference.server, match: (request) => request.method === 'POST' && request.path === '/token', prepare: () => undefined },
 		secrets: () => [reference.apiSecret, ...harnessTokens(harness, 'c', 'accessToken')],
 		run: (parameters, items, continueOnFail) =>
 			harness.run({ type: 'reference', parameters, credentials: { referenceTokenApi: 'c' }, items, continueOnFail }),
@@ -127,6 +143,7 @@ function fiskalyTarget(): Target {
 		okPath: '/api/v2/tss',
 		okCustomPath: '/tss',
 		tokenRequests: () => fiskaly.server.requestsTo('POST', '/api/v2/auth'),
+		exchange: { server: fiskaly.server, match: (request) => request.method === 'POST' && request.path === '/api/v2/auth', prepare: () => undefined },
 		secrets: () => [fiskaly.apiSecret, ...harnessTokens(harness, 'c', 'accessToken', 'refreshToken')],
 		run: (parameters, items, continueOnFail) =>
 			harness.run({ type: 'fiskaly', parameters, credentials: { fiskalyApi: 'c' }, items, continueOnFail }),
@@ -201,12 +218,101 @@ function fattureInCloudTarget(auth: FicAuth): Target {
 		okPath: '/user/info',
 		okCustomPath: '/user/info',
 		tokenRequests: () => fattureInCloud.server.requestsTo('POST', '/oauth/token'),
+		// The refresh-token and device credentials refresh through the package; OAuth2 is n8n-core's, the manual token has none.
+		exchange:
+			auth === 'fattureInCloudRefreshTokenApi' || auth === 'fattureInCloudDeviceCodeApi'
+				? {
+						server: fattureInCloud.server,
+						match: (request) => request.method === 'POST' && request.path === '/oauth/token',
+						prepare: () => harness.store.update(auth, { ...harness.store.read(auth), accessToken: '' }),
+					}
+				: undefined,
 		secrets: () => [fattureInCloud.clientSecret, ...fattureInCloud.accessTokens.keys(), ...fattureInCloud.refreshTokens.keys(), ...fattureInCloud.devices.keys()],
 		run: (parameters, items, continueOnFail) =>
 			harness.run({ type: 'fattureInCloud', parameters, credentials: { [auth]: auth }, items, continueOnFail }),
 		reset: () => {
 			resetServer(fattureInCloud.server);
 			harness = fattureInCloudHarness(auth);
+		},
+	};
+}
+
+type HubRiseAuth = 'hubriseOAuth2Api' | 'hubriseApi';
+
+/** Both HubRise credentials, connected (the installed-app code exchanged in an earlier run), so a run sends only its own call. */
+function hubriseHarness(auth: HubRiseAuth): Harness {
+	const h = new Harness({ credentialTypes: [new HubRiseOAuth2Api(), new HubRiseApi()], nodeTypes: { hubRise: new HubRise() } });
+	const scope = 'location[orders.write,customer_list.write,catalog.write,inventory.write]';
+	const common = { clientId: hubrise.clientId, clientSecret: hubrise.clientSecret, customScope: scope, baseUrlOverride: hubrise.server.url };
+	if (auth === 'hubriseOAuth2Api') h.addCredential(auth, auth, { ...common, oauthTokenData: hubrise.tokenResponse(hubrise.connect(scope)) });
+	else {
+		const code = hubrise.issueCode(scope);
+		const ids = { accountId: hubrise.accountId, locationId: hubrise.locationIds[0], catalogId: hubrise.catalogId, customerListId: hubrise.customerListId };
+		h.addCredential(auth, auth, { ...common, ...ids, authorizationCodeSecret: code, accessToken: '', connectionToken: hubrise.connect(scope).token, exchangedCode: codeFingerprint(hubrise.clientId, code) });
+	}
+	return h;
+}
+
+function hubriseTarget(auth: HubRiseAuth): Target {
+	let harness = undefined as unknown as Harness; // built in reset(), once the simulators listen
+	return {
+		name: `HubRise (${auth})`,
+		server: hubrise.server,
+		prefix: '/v1',
+		tokenPath: '/oauth2/v1/token',
+		custom: (path) => ({ authentication: auth, resource: 'customApiCall', operation: 'call', method: 'GET', path }),
+		byId: (id) => ({ authentication: auth, resource: 'order', operation: 'get', orderId: id }),
+		okPath: '/v1/location',
+		okCustomPath: '/location',
+		// The code exchange, and the check of a held token preAuthentication makes after a 401 (GET /callback).
+		tokenRequests: () => [...hubrise.tokenRequests(), ...hubrise.server.requestsTo('GET', '/v1/callback')],
+		exchange:
+			auth === 'hubriseApi'
+				? {
+						server: hubrise.server,
+						match: (request) => request.method === 'POST' && request.path === '/oauth2/v1/token',
+						// A code pasted and not yet exchanged.
+						prepare: () => harness.store.update(auth, { ...harness.store.read(auth), connectionToken: '', exchangedCode: '' }),
+					}
+				: undefined,
+		secrets: () => [hubrise.clientSecret, Buffer.from(`${hubrise.clientId}:${hubrise.clientSecret}`).toString('base64'), ...hubrise.connections.keys(), ...hubrise.codes.keys()],
+		run: (parameters, items, continueOnFail) =>
+			harness.run({ type: 'hubRise', parameters, credentials: { [auth]: auth }, items, continueOnFail }),
+		reset: () => {
+			resetServer(hubrise.server);
+			forgetSentCodes();
+			harness = hubriseHarness(auth);
+		},
+	};
+}
+
+/** Inbenta, each flow: the API calls go to the knowledge product's own server (named by the /auth answer). */
+function inbentaTarget(flow: 'apiSecret' | 'domainKey'): Target {
+	let harness = undefined as unknown as Harness; // built in reset(), once the simulators listen
+	const prefix = '/prod/knowledge/v1';
+	return {
+		name: `Inbenta (inbentaApi, ${flow === 'apiSecret' ? 'API secret' : 'domain key'})`,
+		server: inbenta.knowledge,
+		prefix,
+		tokenPath: '/v1/auth',
+		custom: (path) => ({ resource: 'customApiCall', operation: 'call', product: 'knowledge', method: 'GET', path }),
+		byId: (id) => ({ resource: 'knowledge', operation: 'getContent', by: 'id', contentId: id }),
+		okPath: `${prefix}/contents/popular`,
+		okCustomPath: '/contents/popular',
+		tokenRequests: () => [...inbenta.auth.requestsTo('POST', '/v1/auth'), ...inbenta.auth.requestsTo('POST', '/v1/refreshToken')],
+		exchange: { server: inbenta.auth, match: (request) => request.method === 'POST' && request.path === '/v1/auth', prepare: () => undefined },
+		secrets: () => [inbenta.apiSecret, inbenta.domainKey, ...inbenta.issuedTokens()],
+		run: (parameters, items, continueOnFail) =>
+			harness.run({ type: 'inbenta', parameters, credentials: { inbentaApi: flow }, items, continueOnFail }),
+		reset: () => {
+			inbenta.reset();
+			harness = new Harness({ credentialTypes: [new InbentaApi()], nodeTypes: { inbenta: new Inbenta() } });
+			const common = { flow, apiKey: inbenta.apiKey, baseUrlOverride: inbenta.auth.url, accessToken: '' };
+			harness.addCredential(
+				flow,
+				'inbentaApi',
+				flow === 'apiSecret' ? { ...common, apiSecret: inbenta.apiSecret } : { ...common, domainKeyToken: inbenta.domainKey, domain: inbenta.allowedDomain },
+			);
 		},
 	};
 }
@@ -226,6 +332,10 @@ export function allTargets(): Target[] {
 		fattureInCloudTarget('fattureInCloudApi'),
 		fattureInCloudTarget('fattureInCloudDeviceCodeApi'),
 		fattureInCloudTarget('fattureInCloudRefreshTokenApi'),
+		hubriseTarget('hubriseOAuth2Api'),
+		hubriseTarget('hubriseApi'),
+		inbentaTarget('apiSecret'),
+		inbentaTarget('domainKey'),
 	];
 }
 

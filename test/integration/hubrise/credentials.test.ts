@@ -85,6 +85,19 @@ describe('installed-app credential (pasted code)', () => {
 		expectNoSecret(error);
 	});
 
+	it('a revoked connection over 10 items (Continue On Fail): one token check, not one per item; each item says to reconnect', async () => {
+		expect((await run('hubriseApi', getLocation)).error).toBeUndefined();
+		sim.revoke(String(rig.harness.store.read('app').connectionToken));
+		secondProcess();
+		sim.server.clearLog();
+		const { items } = await run('hubriseApi', getLocation, { items: Array.from({ length: 10 }, (_, n) => ({ n })), continueOnFail: true });
+		expect(items).toHaveLength(10);
+		for (const item of items) expect(String(item.json.error)).toMatch(/revoked or blocked \(HTTP 401\)/);
+		// n8n runs preAuthentication after each 401; the check of the held token (GET /callback) is made once.
+		expect(sim.server.requestsTo('GET', '/v1/callback')).toHaveLength(1);
+		expect(sim.tokenRequests()).toHaveLength(0);
+	});
+
 	it('a new pasted code replaces the old connection on the next run', async () => {
 		expect((await run('hubriseApi', getLocation)).error).toBeUndefined();
 		const before = rig.harness.store.read('app');
