@@ -103,7 +103,9 @@ describe('withStoredToken', () => {
 		await withStoredToken(ctx, 'tokApi', oauth, undefined, async (options) => void seen.push(options), noWait);
 		await withStoredToken(rig({ apiKey: 'k' }).ctx, 'tokApi', undefined, undefined, async (options) => void seen.push(options), noWait);
 		await withStoredToken(ctx, 'tokApi', undefined, false, async (options) => void seen.push(options), noWait);
-		expect(seen).toEqual([oauth, undefined, undefined]);
+		// Without a token to coordinate, the credential as read is handed over as it is (n8n-core then reads it no more).
+		const asRead = (data: ICredentialDataDecryptedObject) => ({ credentialsDecrypted: { id: 'c1', name: 'c', type: 'tokApi', data } });
+		expect(seen).toEqual([oauth, asRead({ apiKey: 'k' }), asRead({ accessToken: 'T1' })]);
 	});
 
 	it('a store older than this process’s token is healed: the token field is emptied so n8n stores the newer one', async () => {
