@@ -7,6 +7,10 @@ import type {
 	ILoadOptionsFunctions,
 } from 'n8n-workflow';
 
+import { FattureInCloudApi } from '../../credentials/FattureInCloudApi.credentials';
+import { FattureInCloudDeviceCodeApi } from '../../credentials/FattureInCloudDeviceCodeApi.credentials';
+import { FattureInCloudOAuth2Api } from '../../credentials/FattureInCloudOAuth2Api.credentials';
+import { FattureInCloudRefreshTokenApi } from '../../credentials/FattureInCloudRefreshTokenApi.credentials';
 import { extractHttpFailure } from '../shared/failures';
 import type { OperationCall } from '../shared/operations';
 import { itemsAt, pagePerPage } from '../shared/paginate';
@@ -15,7 +19,8 @@ import { pathSegment } from '../shared/paths';
 import { secretForms } from '../shared/redact';
 import { apiList, apiRequest, REQUEST_LIMITS } from '../shared/request';
 import type { ApiCall, ProviderApi, RequestContext } from '../shared/request';
-import { refreshExpiredToken } from '../shared/tokens';
+import { refreshExpiredToken, tokenFieldsOf } from '../shared/tokens';
+import type { StoredTokenFields } from '../shared/tokens';
 import {
 	currentRefreshToken,
 	deviceStatusOf,
@@ -71,6 +76,29 @@ const ADVICE_401: Record<FicCredentialType, string> = {
 		'The access was revoked in Fatture in Cloud. Obtain a new refresh token and paste it into the credential.',
 };
 
+/** Where each credential type keeps its token: its own expirable field (none for the manual token and OAuth2). */
+const TOKEN_FIELDS: Record<FicCredentialType, StoredTokenFields | false> = {
+	fattureInCloudApi: tokenFieldsOf(new FattureInCloudApi().properties),
+	fattureInCloudOAuth2Api: tokenFieldsOf(new FattureInCloudOAuth2Api().properties),
+	fattureInCloudDeviceCodeApi: tokenFieldsOf(new FattureInCloudDeviceCodeApi().properties),
+	fattureInCloudRefreshTokenApi: tokenFieldsOf(new FattureInCloudRefreshTokenApi().properties),
+};
+
+/**
+ * The token plan of the device and refresh-token credentials, on the credential as stored at each
+ * request: a device login under way (or refused, expired) keeps its state in the token field, so
+ * preAuthentication runs to poll or start again; otherwise the shared plan (a sibling's stored token
+ * is used, an expired one renewed with the newest stored refresh token).
+ */
+function tokenPlan(credentialType: FicCredentialType): StoredTokenFields | false {
+	const fields = TOKEN_FIELDS[credentialType];
+	if (!fields) return false;
+	return {
+		...fields,
+		plan: (stored, standard) => (deviceStatusOf(stored) !== undefined ? { ...stored, [fields.field ?? 'accessToken']: '' } : standard),
+	};
+}
+
 /** The ProviderApi of one credential's data (also used to adopt a newer stored refresh token). */
 export function connectWith(
 	ctx: RequestContext,
@@ -118,9 +146,7 @@ export function connectWith(
 		// 429 bursts and the quota 403 (with Retry-After) are retried, bounded, through the shared loop.
 		retry: { retryStatuses: [429], retryForbiddenWithRetryAfter: true, maxTotalWaitMs: 60_000 },
 		parseError: parseFattureInCloudError,
-		// The device-code state machine and the refresh-token chain keep their own fields and adopt a newer
-		// stored refresh token themselves (auth.ts); the shared access-token adoption would empty fields they own.
-		storedToken: false,
+		storedToken: tokenPlan(credentialType),
 		additionalCredentialOptions,
 		deadlineMs,
 		adviceByStatus: { 401: ADVICE_401[credentialType] },

@@ -74,9 +74,10 @@ export interface ProviderApi {
 	 */
 	signRequest?: (options: IHttpRequestOptions) => Promise<IHttpRequestOptions>;
 	/**
-	 * Where a token credential keeps its token (default `accessToken` / `accessTokenExpiresAt`, used
-	 * when the stored credential has such a field); `false` sends the credential as n8n reads it.
-	 * See withStoredToken in tokens.ts.
+	 * Where a token credential keeps its token: `tokenFieldsOf(<credential class>.properties)` (its
+	 * expirable field), optionally with the provider's own renewal `plan`; default `accessToken` /
+	 * `accessTokenExpiresAt`, used when the stored credential has such a field. `false`: the credential
+	 * type has no token to coordinate. See withStoredToken in tokens.ts.
 	 */
 	storedToken?: StoredTokenFields | false;
 	/** Set when the credential's refresh token dies of disuse (keepAlive.ts): stamps, warnings, Keep Connection Alive. */

@@ -8,6 +8,7 @@ import type {
 	IHttpRequestOptions,
 	INode,
 	INodeCredentialsDetails,
+	INodeProperties,
 	JsonObject,
 } from 'n8n-workflow';
 
@@ -304,6 +305,17 @@ export function refreshExpiredToken(
 /** Marks an error raised by a credential's token exchange (see tokenExchangeError). */
 export const TOKEN_EXCHANGE_ERROR = 'tokenExchangeError';
 
+/** A credential's token-exchange error (tokenExchangeError), wherever n8n-core or a retry wrapped it. */
+export function tokenExchangeFailure(error: unknown): NodeApiError | undefined {
+	let current: unknown = error;
+	for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+		if (current instanceof NodeApiError && current.context?.[TOKEN_EXCHANGE_ERROR] === true) return current;
+		const next = current as { lastError?: unknown; cause?: unknown };
+		current = next.lastError ?? next.cause;
+	}
+	return undefined;
+}
+
 /**
  * The error a preAuthentication throws when no token could be obtained. preAuthentication has no
  * node, so the error carries a stand-in naming the credential type; the shared request layer
@@ -460,7 +472,7 @@ function heldOrRefused(key: string, held: HeldToken): HeldToken {
 	return { accessToken: cached.accessToken, accessTokenExpiresAt: cached.accessTokenExpiresAt };
 }
 
-/** Where a token credential keeps its token; `false` turns the coordination off for a provider. */
+/** Where a token credential keeps its token (see tokenFieldsOf); `false`: the credential type has none. */
 export interface StoredTokenFields {
 	/** The credential's `expirable` hidden property (default `accessToken`). */
 	field?: string;
@@ -475,6 +487,25 @@ export interface StoredTokenFields {
 	 * including the one after a 401 that adopts a sibling's token.
 	 */
 	plan?: (stored: ICredentialDataDecryptedObject, standard: ICredentialDataDecryptedObject) => ICredentialDataDecryptedObject;
+	/**
+	 * After a 401 that no sibling's stored token answers: the data that makes preAuthentication renew
+	 * the refused token (default: the token field emptied). Inbenta puts the refused token where its
+	 * preAuthentication tries a refresh before authenticating again.
+	 */
+	renew?: (stored: ICredentialDataDecryptedObject, refused: string) => ICredentialDataDecryptedObject;
+}
+
+/**
+ * Where a credential type keeps its token, found in its own properties: the `expirable` hidden field
+ * (the one n8n empties and refills through preAuthentication) and, when the type declares it, its
+ * `<field>ExpiresAt` companion. `false` when the type has no expirable field (a pasted API key or
+ * token, Basic auth, OAuth2): there is no token to coordinate, the credential is sent as read.
+ */
+export function tokenFieldsOf(properties: readonly INodeProperties[]): StoredTokenFields | false {
+	const token = properties.find((property) => property.type === 'hidden' && property.typeOptions?.expirable === true);
+	if (!token) return false;
+	const expiry = properties.find((property) => property.name === `${token.name}ExpiresAt`);
+	return { field: token.name, expiresAtField: expiry?.name ?? '' };
 }
 
 /**
@@ -562,7 +593,7 @@ export async function withStoredToken<T>(
 	const reference: INodeCredentialsDetails | undefined = ctx.getNode().credentials?.[credentialType];
 	if (!reference?.id || base?.oauth2) return await send(base);
 	const field = fields === false ? undefined : (fields?.field ?? 'accessToken');
-	const expiresAtField = (fields !== false && fields?.expiresAtField) || 'accessTokenExpiresAt';
+	const expiresAtField = fields === false || fields?.expiresAtField === undefined ? 'accessTokenExpiresAt' : fields.expiresAtField;
 	let stored = await session.take();
 	const handOver = (data: ICredentialDataDecryptedObject, extra: IAdditionalCredentialOptions = {}): IAdditionalCredentialOptions => {
 		session.note(data);
@@ -594,8 +625,9 @@ export async function withStoredToken<T>(
 		} catch (error) {
 			failure = error;
 		}
-		// Passed on unchanged: the request layer words it.
-		if (round >= MAX_TOKEN_ROUNDS || extractHttpFailure(failure).status !== 401) throw failure;
+		// Passed on unchanged: the request layer words it. A token exchange that failed (its error may say
+		// 401: a wrong secret) is not a refused token: nothing to adopt, nothing to renew.
+		if (round >= MAX_TOKEN_ROUNDS || extractHttpFailure(failure).status !== 401 || tokenExchangeFailure(failure)) throw failure;
 		// n8n-core wrote the token preAuthentication returned into `data`; authenticate may have sent a newer one.
 		const refused = tokenSentFor(tokenOf(data));
 		noteRefusedToken(refused);
@@ -604,6 +636,6 @@ export async function withStoredToken<T>(
 			await wait(SIBLING_WAIT_MS.min + Math.random() * (SIBLING_WAIT_MS.max - SIBLING_WAIT_MS.min));
 			stored = await session.fresh();
 		}
-		data = usable(stored, refused) ? planned(stored) : renew(stored);
+		data = usable(stored, refused) ? planned(stored) : fields && fields.renew ? fields.renew(stored, refused) : renew(stored);
 	}
 }
