@@ -90,12 +90,18 @@ const TOKEN_FIELDS: Record<FicCredentialType, StoredTokenFields | false> = {
  * preAuthentication runs to poll or start again; otherwise the shared plan (a sibling's stored token
  * is used, an expired one renewed with the newest stored refresh token).
  */
-function tokenPlan(credentialType: FicCredentialType): StoredTokenFields | false {
+function tokenPlan(credentialType: FicCredentialType, startedWith: ReturnType<typeof deviceStatusOf>): StoredTokenFields | false {
 	const fields = TOKEN_FIELDS[credentialType];
 	if (!fields) return false;
 	return {
 		...fields,
-		plan: (stored, standard) => (deviceStatusOf(stored) !== undefined ? { ...stored, [fields.field ?? 'accessToken']: '' } : standard),
+		plan: (stored, standard) => {
+			const status = deviceStatusOf(stored);
+			if (status === undefined) return standard;
+			// A login under way is polled; a refused or expired one starts again only at the start of an execution
+			// (as read then): one that ended during this execution is reported (deviceAuthenticate), not restarted per item.
+			return status === 'pending' || startedWith !== undefined ? { ...stored, [fields.field ?? 'accessToken']: '' } : { ...stored };
+		},
 	};
 }
 
@@ -146,7 +152,7 @@ export function connectWith(
 		// 429 bursts and the quota 403 (with Retry-After) are retried, bounded, through the shared loop.
 		retry: { retryStatuses: [429], retryForbiddenWithRetryAfter: true, maxTotalWaitMs: 60_000 },
 		parseError: parseFattureInCloudError,
-		storedToken: tokenPlan(credentialType),
+		storedToken: tokenPlan(credentialType, deviceStatusOf(credentials)),
 		additionalCredentialOptions,
 		deadlineMs,
 		adviceByStatus: { 401: ADVICE_401[credentialType] },

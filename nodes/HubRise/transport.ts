@@ -98,6 +98,8 @@ export async function connect(ctx: RequestContext, type: HubRiseCredentialType =
 			api.connected = () => storedConnection(type, data);
 			return data;
 		},
+		// HubRise answers 404 to a code already exchanged: maybe by a sibling process, whose token is adopted.
+		grantUsedElsewhere: (exchange) => String(exchange.httpCode) === '404',
 	};
 	if (unknownToken(credentials) && ctx.getNode().credentials?.[type]?.id && 'getInputData' in ctx) {
 		await apiRequest(ctx, api, { method: 'GET', path: '/callback' });

@@ -493,6 +493,12 @@ export interface StoredTokenFields {
 	 * preAuthentication tries a refresh before authenticating again.
 	 */
 	renew?: (stored: ICredentialDataDecryptedObject, refused: string) => ICredentialDataDecryptedObject;
+	/**
+	 * True when a failed token exchange may mean that a sibling process used the same one-time grant a
+	 * moment before (HubRise: a pasted code, exchanged once): the request then waits briefly for the
+	 * sibling's token to land in the store and adopts it, instead of failing.
+	 */
+	grantUsedElsewhere?: (exchangeError: NodeApiError) => boolean;
 }
 
 /**
@@ -625,9 +631,22 @@ export async function withStoredToken<T>(
 		} catch (error) {
 			failure = error;
 		}
+		const exchange = tokenExchangeFailure(failure);
+		if (exchange && round < MAX_TOKEN_ROUNDS && fields && fields.grantUsedElsewhere?.(exchange)) {
+			// A sibling exchanged the same one-time grant: its token is on its way to the store.
+			const held = tokenOf(stored);
+			stored = await session.fresh();
+			if (!usable(stored, held)) {
+				await wait(SIBLING_WAIT_MS.min + Math.random() * (SIBLING_WAIT_MS.max - SIBLING_WAIT_MS.min));
+				stored = await session.fresh();
+			}
+			if (!usable(stored, held)) throw failure;
+			data = planned(stored);
+			continue;
+		}
 		// Passed on unchanged: the request layer words it. A token exchange that failed (its error may say
 		// 401: a wrong secret) is not a refused token: nothing to adopt, nothing to renew.
-		if (round >= MAX_TOKEN_ROUNDS || extractHttpFailure(failure).status !== 401 || tokenExchangeFailure(failure)) throw failure;
+		if (round >= MAX_TOKEN_ROUNDS || extractHttpFailure(failure).status !== 401 || exchange) throw failure;
 		// n8n-core wrote the token preAuthentication returned into `data`; authenticate may have sent a newer one.
 		const refused = tokenSentFor(tokenOf(data));
 		noteRefusedToken(refused);
