@@ -7,6 +7,10 @@ import type {
 	ILoadOptionsFunctions,
 } from 'n8n-workflow';
 
+import { FattureInCloudApi } from '../../credentials/FattureInCloudApi.credentials';
+import { FattureInCloudDeviceCodeApi } from '../../credentials/FattureInCloudDeviceCodeApi.credentials';
+import { FattureInCloudOAuth2Api } from '../../credentials/FattureInCloudOAuth2Api.credentials';
+import { FattureInCloudRefreshTokenApi } from '../../credentials/FattureInCloudRefreshTokenApi.credentials';
 import { extractHttpFailure } from '../shared/failures';
 import type { OperationCall } from '../shared/operations';
 import { itemsAt, pagePerPage } from '../shared/paginate';
@@ -16,7 +20,8 @@ import { secretForms } from '../shared/redact';
 import { apiList, apiRequest, REQUEST_LIMITS } from '../shared/request';
 import type { ApiCall, ProviderApi, RequestContext } from '../shared/request';
 import type { KeepAlivePolicy } from '../shared/keepAlive';
-import { forcedRenewal, refreshExpiredToken } from '../shared/tokens';
+import { forcedRenewal, refreshExpiredToken, tokenFieldsOf } from '../shared/tokens';
+import type { StoredTokenFields } from '../shared/tokens';
 import {
 	currentRefreshToken,
 	deviceStatusOf,
@@ -74,6 +79,35 @@ const ADVICE_401: Record<FicCredentialType, string> = {
 		'The access was revoked in Fatture in Cloud. Obtain a new refresh token and paste it into the credential.',
 };
 
+/** Where each credential type keeps its token: its own expirable field (none for the manual token and OAuth2). */
+const TOKEN_FIELDS: Record<FicCredentialType, StoredTokenFields | false> = {
+	fattureInCloudApi: tokenFieldsOf(new FattureInCloudApi().properties),
+	fattureInCloudOAuth2Api: tokenFieldsOf(new FattureInCloudOAuth2Api().properties),
+	fattureInCloudDeviceCodeApi: tokenFieldsOf(new FattureInCloudDeviceCodeApi().properties),
+	fattureInCloudRefreshTokenApi: tokenFieldsOf(new FattureInCloudRefreshTokenApi().properties),
+};
+
+/**
+ * The token plan of the device and refresh-token credentials, on the credential as stored at each
+ * request: a device login under way (or refused, expired) keeps its state in the token field, so
+ * preAuthentication runs to poll or start again; otherwise the shared plan (a sibling's stored token
+ * is used, an expired one renewed with the newest stored refresh token).
+ */
+function tokenPlan(credentialType: FicCredentialType, startedWith: ReturnType<typeof deviceStatusOf>): StoredTokenFields | false {
+	const fields = TOKEN_FIELDS[credentialType];
+	if (!fields) return false;
+	return {
+		...fields,
+		plan: (stored, standard) => {
+			const status = deviceStatusOf(stored);
+			if (status === undefined) return standard;
+			// A login under way is polled; a refused or expired one starts again only at the start of an execution
+			// (as read then): one that ended during this execution is reported (deviceAuthenticate), not restarted per item.
+			return status === 'pending' || startedWith !== undefined ? { ...stored, [fields.field ?? 'accessToken']: '' } : { ...stored };
+		},
+	};
+}
+
 /** The ProviderApi of one credential's data (also used to adopt a newer stored refresh token). */
 export function connectWith(
 	ctx: RequestContext,
@@ -121,9 +155,7 @@ export function connectWith(
 		// 429 bursts and the quota 403 (with Retry-After) are retried, bounded, through the shared loop.
 		retry: { retryStatuses: [429], retryForbiddenWithRetryAfter: true, maxTotalWaitMs: 60_000 },
 		parseError: parseFattureInCloudError,
-		// The device-code state machine and the refresh-token chain keep their own fields and adopt a newer
-		// stored refresh token themselves (auth.ts); the shared access-token adoption would empty fields they own.
-		storedToken: false,
+		storedToken: tokenPlan(credentialType, deviceStatusOf(credentials)),
 		keepAlive: keepAlivePolicy(credentialType),
 		additionalCredentialOptions,
 		deadlineMs,
@@ -147,7 +179,9 @@ function keepAlivePolicy(credentialType: FicCredentialType): KeepAlivePolicy | u
 		renew: async (ctx, api) => {
 			const credentials = await ctx.getCredentials(credentialType);
 			const reference = ctx.getNode().credentials?.[credentialType];
-			const renewing = { ...(api as FicApi), additionalCredentialOptions: forcedRenewal(credentials, reference, credentialType) };
+			// storedToken false: the forced copy goes to n8n-core as it is (the adoption plan would send a stored,
+			// still valid access token instead, and nothing would be renewed).
+			const renewing = { ...(api as FicApi), storedToken: false as const, additionalCredentialOptions: forcedRenewal(credentials, reference, credentialType) };
 			// The answer (the user's name and e-mail) is not needed: the renewal happened before the call.
 			await ficRequest(ctx, renewing, { method: 'GET', path: '/user/info', operationId: 'getUserInfo' });
 		},

@@ -9,6 +9,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { HubRiseApi as HubRiseApiCredential } from '../../credentials/HubRiseApi.credentials';
+import { HubRiseOAuth2Api } from '../../credentials/HubRiseOAuth2Api.credentials';
 import { idLocator } from '../shared/locators';
 import type { IdLocatorOptions } from '../shared/locators';
 import type { OperationCall } from '../shared/operations';
@@ -17,6 +19,7 @@ import type { PaginationStrategy } from '../shared/paginate';
 import { listLimit, segmentOf, textParam } from '../shared/parameters';
 import { apiList, apiRequest } from '../shared/request';
 import type { ProviderApi, RequestContext } from '../shared/request';
+import { tokenFieldsOf } from '../shared/tokens';
 import { hasNewCode, hubriseHosts, hubriseSecrets, parseHubRiseError, storedConnection, TOKEN_HEADER, untilNextWindow } from './auth';
 import type { HubRiseConnection, HubRiseCredentialType } from './auth';
 
@@ -64,11 +67,9 @@ export async function connect(ctx: RequestContext, type: HubRiseCredentialType =
 			429: 'HubRise rate-limits each connection to 500 requests a minute, 2,500 an hour and 10,000 a day. Lower the frequency of the workflow.',
 		},
 		connected: () => storedConnection(type, credentials),
-		// HubRise tokens never expire and a pasted code is exchanged once: n8n's own 401 path (preAuthentication
-		// explains a revoked connection) is what this credential needs, not the cross-process token adoption.
-		storedToken: false,
 	};
 	if (type === 'hubriseOAuth2Api') {
+		api.storedToken = tokenFieldsOf(new HubRiseOAuth2Api().properties);
 		// The token goes in X-Access-Token and nowhere else; the request is signed here, not by n8n-core.
 		api.signRequest = async (options: IHttpRequestOptions) => {
 			const token = storedConnection(type, credentials).accessToken;
@@ -83,15 +84,25 @@ export async function connect(ctx: RequestContext, type: HubRiseCredentialType =
 		};
 		return api;
 	}
-	const reference = ctx.getNode().credentials?.[type];
-	const unknownToken = String(credentials.connectionToken ?? '') === '' || hasNewCode(credentials);
-	if (unknownToken && reference?.id) {
-		// n8n runs preAuthentication (the code exchange) before the first request and persists its
-		// result; it writes into this very object, so the connection's ids are known right after.
-		const data: ICredentialDataDecryptedObject = { ...credentials, connectionToken: '' };
-		api.additionalCredentialOptions = { credentialsDecrypted: { id: reference.id, name: reference.name, type, data } };
-		api.connected = () => storedConnection(type, data);
-		if ('getInputData' in ctx) await apiRequest(ctx, api, { method: 'GET', path: '/callback' });
+	const fields = tokenFieldsOf(new HubRiseApiCredential().properties);
+	const unknownToken = (data: ICredentialDataDecryptedObject) => String(data.connectionToken ?? '') === '' || hasNewCode(data);
+	// The token as stored at each request (a sibling process may have exchanged a new code meanwhile, or
+	// stored the token this one is about to ask for); a 401 first adopts a token a sibling stored.
+	api.storedToken = fields && {
+		...fields,
+		plan: (stored, standard) => {
+			if (!unknownToken(stored)) return standard;
+			// n8n runs preAuthentication (the code exchange) before the request and persists its result;
+			// it writes into this very object, so the connection's ids are known right after.
+			const data: ICredentialDataDecryptedObject = { ...stored, [fields.field ?? 'connectionToken']: '' };
+			api.connected = () => storedConnection(type, data);
+			return data;
+		},
+		// HubRise answers 404 to a code already exchanged: maybe by a sibling process, whose token is adopted.
+		grantUsedElsewhere: (exchange) => String(exchange.httpCode) === '404',
+	};
+	if (unknownToken(credentials) && ctx.getNode().credentials?.[type]?.id && 'getInputData' in ctx) {
+		await apiRequest(ctx, api, { method: 'GET', path: '/callback' });
 	}
 	return api;
 }

@@ -1,10 +1,12 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
+import { InbentaApi } from '../../credentials/InbentaApi.credentials';
 import type { OperationCall } from '../shared/operations';
 import { apiRequest } from '../shared/request';
 import type { ApiCall, ProviderApi, RequestContext } from '../shared/request';
 import { renewalOptions, renewalPlan } from '../shared/renewal';
+import { tokenFieldsOf } from '../shared/tokens';
 import {
 	CREDENTIAL_TYPE,
 	inbentaSettings,
@@ -41,7 +43,7 @@ export async function connect(ctx: RequestContext): Promise<InbentaConnection> {
 	const credentials = await ctx.getCredentials(CREDENTIAL_TYPE);
 	const settings = inbentaSettings(credentials);
 	if ('refused' in settings) throw new NodeOperationError(ctx.getNode(), settings.refused);
-	return {
+	const connection: InbentaConnection = {
 		provider: 'Inbenta',
 		credentialType: CREDENTIAL_TYPE,
 		baseUrl: settings.authBase,
@@ -49,9 +51,6 @@ export async function connect(ctx: RequestContext): Promise<InbentaConnection> {
 		// Inbenta answers excess with 429 and x-throttle-reset / x-quota-reset (read by retry.ts).
 		retry: { retryStatuses: [429] },
 		parseError: parseInbentaError,
-		// Inbenta plans its own renewal ahead of expiry (renewal.ts) and passes the token it chose; the shared
-		// cross-process adoption (withStoredToken) would replace that choice, so it is off here for now.
-		storedToken: false,
 		adviceByStatus: {
 			401: 'Inbenta rejected the token even after a fresh authorization. Check that the API key belongs to this instance and has access to this API.',
 			429: 'Inbenta limits requests per API key (product APIs together). Lower the batch size or the workflow frequency.',
@@ -61,14 +60,34 @@ export async function connect(ctx: RequestContext): Promise<InbentaConnection> {
 		reference: ctx.getNode().credentials?.[CREDENTIAL_TYPE],
 		restarted: new Map(),
 	};
+	// Inbenta renews ahead of expiry (shared/renewal.ts): its plan runs on the credential as stored at each
+	// request, so a token a sibling process stored is used (and, after a 401, adopted) like any other.
+	const fields = tokenFieldsOf(new InbentaApi().properties);
+	connection.storedToken = fields && {
+		...fields,
+		plan: (stored) => plannedCredentials(connection, stored),
+		// A refused token that has not expired is refreshed first, as on n8n's own 401 path (inbentaPreAuthentication).
+		renew: (stored, refused) => ({ ...stored, accessToken: '', [RENEW_FIELD]: refused }),
+	};
+	return connection;
 }
 
-/** The credential as the node would hand it to n8n-core: stored fields with the newest token's times. */
-function currentCredentials(api: InbentaConnection): ICredentialDataDecryptedObject {
-	const newest = newestToken(api.settings, api.credentials);
-	if (!newest.token) return api.credentials;
+/** The data n8n-core gets for a request: the newest token of store and process, renewed or re-authenticated when due. */
+function plannedCredentials(api: InbentaConnection, stored: ICredentialDataDecryptedObject): ICredentialDataDecryptedObject {
+	const newest = newestToken(api.settings, stored);
+	const current = withNewest(stored, newest);
+	const options = renewalOptions(renewalPlan(newest.token), newest.token, current, api.reference, CREDENTIAL_TYPE, {
+		token: 'accessToken',
+		renewField: RENEW_FIELD,
+	});
+	return options?.credentialsDecrypted?.data ?? current;
+}
+
+/** Stored fields with the newest token's times. */
+function withNewest(stored: ICredentialDataDecryptedObject, newest: ReturnType<typeof newestToken>): ICredentialDataDecryptedObject {
+	if (!newest.token) return stored;
 	return {
-		...api.credentials,
+		...stored,
 		accessToken: newest.token.accessToken,
 		accessTokenExpiresAt: newest.token.expiresAt,
 		accessTokenRenewAt: newest.token.renewAt,
@@ -76,18 +95,9 @@ function currentCredentials(api: InbentaConnection): ICredentialDataDecryptedObj
 	};
 }
 
-/** The ProviderApi for one request: token plan applied, base URL on the Auth API. */
+/** The ProviderApi for one request on the Auth API (the token plan runs in the request layer, storedToken.plan). */
 function authApi(api: InbentaConnection): ProviderApi {
-	const newest = newestToken(api.settings, api.credentials);
-	const plan = renewalPlan(newest.token);
-	return {
-		...api,
-		baseUrl: api.settings.authBase,
-		additionalCredentialOptions: renewalOptions(plan, newest.token, currentCredentials(api), api.reference, CREDENTIAL_TYPE, {
-			token: 'accessToken',
-			renewField: RENEW_FIELD,
-		}),
-	};
+	return { ...api, baseUrl: api.settings.authBase };
 }
 
 /**

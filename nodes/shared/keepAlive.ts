@@ -160,6 +160,8 @@ const seenPairs = new WeakMap<ProviderApi, { fingerprint?: string; dead?: boolea
  * rotated the pair meanwhile. n8n 2.x adopts the stored pair itself; the check then never fires.
  */
 export async function retryIfRotatedMeanwhile<T>(ctx: RequestContext, api: ProviderApi, run: () => Promise<T>): Promise<T> {
+	// Only n8n's OAuth2 refresh rotates a pair behind the request's back; other calls need no read here.
+	if (!api.additionalCredentialOptions?.oauth2 && !api.keepAlive) return await run();
 	let state = seenPairs.get(api);
 	if (!state) {
 		const stored = await storedCredentials(ctx, api);

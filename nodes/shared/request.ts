@@ -23,7 +23,7 @@ import type { PageRequest, PaginateOptions, PaginationStrategy } from './paginat
 import { redactOutput, rememberedSecrets, secretValuesOf } from './redact';
 import { RetryGaveUpError, withRetry } from './retry';
 import type { RetryPolicy } from './retry';
-import { withStoredToken } from './tokens';
+import { CredentialRead, withStoredToken } from './tokens';
 import type { StoredTokenFields } from './tokens';
 import { sendKeepingResponse } from './wholeResponse';
 
@@ -74,9 +74,10 @@ export interface ProviderApi {
 	 */
 	signRequest?: (options: IHttpRequestOptions) => Promise<IHttpRequestOptions>;
 	/**
-	 * Where a token credential keeps its token (default `accessToken` / `accessTokenExpiresAt`, used
-	 * when the stored credential has such a field); `false` sends the credential as n8n reads it.
-	 * See withStoredToken in tokens.ts.
+	 * Where a token credential keeps its token: `tokenFieldsOf(<credential class>.properties)` (its
+	 * expirable field), optionally with the provider's own renewal `plan`; default `accessToken` /
+	 * `accessTokenExpiresAt`, used when the stored credential has such a field. `false`: the credential
+	 * type has no token to coordinate. See withStoredToken in tokens.ts.
 	 */
 	storedToken?: StoredTokenFields | false;
 	/** Set when the credential's refresh token dies of disuse (keepAlive.ts): stamps, warnings, Keep Connection Alive. */
@@ -305,9 +306,14 @@ export function providerError(
  * whether our preAuthentication or n8n-core's OAuth2 refresh obtained it), the copy n8n-core
  * updates in place for an expired token, and every token this process minted.
  */
-export async function currentSecrets(ctx: RequestContext, api: ProviderApi): Promise<string[]> {
+export async function currentSecrets(ctx: RequestContext, api: ProviderApi, read?: CredentialRead): Promise<string[]> {
 	const values = [...api.secrets, ...rememberedSecrets()];
 	values.push(...secretValuesOf(api.additionalCredentialOptions?.credentialsDecrypted?.data));
+	// The request's own read and the objects n8n-core updated in place serve; a read only when there was none.
+	if (read && read.seen.length > 0) {
+		for (const data of read.seen) values.push(...secretValuesOf(data));
+		return values;
+	}
 	try {
 		values.push(...secretValuesOf(await ctx.getCredentials(api.credentialType)));
 	} catch {
@@ -319,12 +325,13 @@ export async function currentSecrets(ctx: RequestContext, api: ProviderApi): Pro
 /** The credential's allowed domains, read once per ProviderApi (they do not change during a run). */
 const allowlists = new WeakMap<ProviderApi, { allowed?: string; refused?: string }>();
 
-async function allowlistOf(ctx: RequestContext, api: ProviderApi): Promise<{ allowed?: string; refused?: string }> {
+async function allowlistOf(api: ProviderApi, read: CredentialRead): Promise<{ allowed?: string; refused?: string }> {
 	const known = allowlists.get(api);
 	if (known) return known;
 	let result: { allowed?: string; refused?: string };
 	try {
-		const credentials = api.additionalCredentialOptions?.credentialsDecrypted?.data ?? (await ctx.getCredentials<ICredentialDataDecryptedObject>(api.credentialType));
+		// The request's first read, which the token handling then uses too (no read of its own).
+		const credentials = api.additionalCredentialOptions?.credentialsDecrypted?.data ?? (await read.initial());
 		result = { allowed: credentialAllowedDomains(credentials) };
 	} catch (error) {
 		result = { refused: (error as Error).message };
@@ -334,6 +341,21 @@ async function allowlistOf(ctx: RequestContext, api: ProviderApi): Promise<{ all
 }
 
 class DomainRefusedError extends Error {}
+
+/**
+ * The caller n8n-core runs the request with, whose `getCredentials` hands n8n-core's own read (an
+ * OAuth2 call: n8n-core reads, and writes a refreshed token into what it read) to the request's
+ * CredentialRead, so the redaction sees it without another read.
+ */
+function notingReads<C extends RequestContext>(caller: C, read: CredentialRead): C {
+	const own = caller.getCredentials.bind(caller) as (type: string, itemIndex?: number) => Promise<ICredentialDataDecryptedObject>;
+	const getCredentials = async (type: string, itemIndex?: number) => {
+		const data = await own(type, itemIndex);
+		if (type === read.credentialType) read.note(data);
+		return data;
+	};
+	return Object.create(caller, { getCredentials: { value: getCredentials } }) as C;
+}
 
 /**
  * One authenticated call with retry, redirect policy and error mapping. Throws NodeApiError (or
@@ -352,7 +374,9 @@ export async function apiRequest<T = unknown>(
 		throw new NodeOperationError(node, (error as Error).message, { itemIndex: call.itemIndex });
 	}
 	const idempotent = call.idempotent ?? IDEMPOTENT_METHODS.has(call.method);
-	const allowlist = await allowlistOf(ctx, api);
+	// One read of the credential per request serves the allowlist, the token, the adoption and the redaction.
+	const read = new CredentialRead(ctx, api.credentialType);
+	const allowlist = await allowlistOf(api, read);
 
 	const deadlineMs = api.deadlineMs ?? REQUEST_LIMITS.deadlineMs;
 	const send = async (target: string): Promise<IN8nHttpFullResponse> => {
@@ -362,7 +386,7 @@ export async function apiRequest<T = unknown>(
 		const deadline = AbortSignal.timeout(deadlineMs);
 		const joined = withDeadline(ctx, deadline);
 		const { signal } = joined;
-		const caller = api.keepAlive ? stampingCaller(joined.caller, api) : joined.caller;
+		const caller = notingReads(api.keepAlive ? stampingCaller(joined.caller, api) : joined.caller, read);
 		const options: IHttpRequestOptions = {
 			method: call.method,
 			url: target,
@@ -391,13 +415,20 @@ export async function apiRequest<T = unknown>(
 		const authenticated = async (attempt: IHttpRequestOptions): Promise<IN8nHttpFullResponse> => {
 			if (api.signRequest) return (await ctx.helpers.httpRequest.call(caller, await api.signRequest(attempt))) as IN8nHttpFullResponse;
 			// Token credentials: the stored token of the moment, and a sibling process's token adopted on a 401 (tokens.ts).
-			return await withStoredToken(ctx, api.credentialType, api.additionalCredentialOptions, api.storedToken, async (credentialOptions) =>
-				(await ctx.helpers.httpRequestWithAuthentication.call(
-					caller,
-					api.credentialType,
-					{ ...attempt, headers: { ...attempt.headers } },
-					credentialOptions,
-				)) as IN8nHttpFullResponse,
+			return await withStoredToken(
+				ctx,
+				api.credentialType,
+				api.additionalCredentialOptions,
+				api.storedToken,
+				async (credentialOptions) =>
+					(await ctx.helpers.httpRequestWithAuthentication.call(
+						caller,
+						api.credentialType,
+						{ ...attempt, headers: { ...attempt.headers } },
+						credentialOptions,
+					)) as IN8nHttpFullResponse,
+				undefined,
+				read,
 			);
 		};
 		try {
@@ -453,11 +484,11 @@ export async function apiRequest<T = unknown>(
 				itemIndex: call.itemIndex,
 			});
 		}
-		throw providerError(node, api, error, call.itemIndex, await currentSecrets(ctx, api));
+		throw providerError(node, api, error, call.itemIndex, await currentSecrets(ctx, api, read));
 	}
 
 	await warnBeforeRefreshTokenDies(ctx, api);
-	const secrets = await currentSecrets(ctx, api);
+	const secrets = await currentSecrets(ctx, api, read);
 	let parsed = parseJsonBody(response.body);
 	if (!parsed.ok && call.acceptText) parsed = { ok: true, value: { text: bodyText(response.body) } };
 	if (!parsed.ok) {

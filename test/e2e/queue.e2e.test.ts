@@ -16,8 +16,18 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { bearerOf, RecordedRequest } from '../simulators/framework';
 import { CheckfrontSimulator } from '../simulators/checkfront';
+import { FattureInCloudSimulator } from '../simulators/fattureincloud';
 import { FiskalySimulator } from '../simulators/fiskaly';
-import { BASELINE_CREDENTIAL, BASELINE_NODE, BASELINE_PACKAGE, buildBaselinePackage } from './lib/baselinePackage';
+import { HubRiseSimulator } from '../simulators/hubrise';
+import { InbentaSimulator } from '../simulators/inbenta';
+import {
+  BASELINE_CREDENTIAL,
+  BASELINE_FIC_CREDENTIAL,
+  BASELINE_FIC_NODE,
+  BASELINE_NODE,
+  BASELINE_PACKAGE,
+  buildBaselinePackage,
+} from './lib/baselinePackage';
 import { ensureInstalled, getLines, N8nLine, selectedLines } from './lib/lines';
 import { N8nRest } from './lib/n8nRest';
 import { stopAll } from './lib/proc';
@@ -69,9 +79,35 @@ function webhookWorkflow(id: string, hookPath: string, node: { type: string; par
 }
 
 /** Credential ids n8n gave the credentials created over REST. */
-const ids = { fiskaly: '', baseline: '', checkfrontApi: '', checkfrontOAuth2: '' };
+const ids = {
+  fiskaly: '',
+  baseline: '',
+  checkfrontApi: '',
+  checkfrontOAuth2: '',
+  inbenta: '',
+  hubriseApi: '',
+  hubriseOAuth2: '',
+  ficRefresh: '',
+  ficManual: '',
+  ficBaseline: '',
+};
 
-const HOOKS = { fiskaly: 'q-fiskaly', baseline: 'q-baseline', checkfrontApi: 'q-checkfront-token', checkfrontOAuth2: 'q-checkfront-oauth' };
+const HOOKS = {
+  fiskaly: 'q-fiskaly',
+  baseline: 'q-baseline',
+  checkfrontApi: 'q-checkfront-token',
+  checkfrontOAuth2: 'q-checkfront-oauth',
+  inbenta: 'q-inbenta',
+  hubriseApi: 'q-hubrise-app',
+  hubriseOAuth2: 'q-hubrise-oauth',
+  ficRefresh: 'q-fic-refresh',
+  ficManual: 'q-fic-manual',
+  ficBaseline: 'q-fic-baseline',
+};
+/** Executions per credential for the ones only shown to run on the workers (the 40-run bursts measure tokens). */
+const SMALL_BURST = 10;
+const FIC_SCOPES = ['entity.clients:a', 'issued_documents.invoices:r'];
+const HUBRISE_SCOPE = 'location[orders.write,customer_list.write,catalog.write,inventory.write]';
 
 function workflows(): Record<keyof typeof HOOKS, Workflow> {
   return {
@@ -94,6 +130,36 @@ function workflows(): Record<keyof typeof HOOKS, Workflow> {
       type: `${PKG}.checkfront`,
       parameters: { authentication: 'checkfrontOAuth2Api', resource: 'booking', operation: 'getAll', returnAll: false, limit: 5 },
       credentials: { checkfrontOAuth2Api: { id: ids.checkfrontOAuth2, name: 'queue checkfront oauth2' } },
+    }),
+    inbenta: webhookWorkflow('qInbentaFlow0001', HOOKS.inbenta, {
+      type: `${PKG}.inbenta`,
+      parameters: { resource: 'knowledge', operation: 'search', query: 'password', limit: 1 },
+      credentials: { inbentaApi: { id: ids.inbenta, name: 'queue inbenta' } },
+    }),
+    hubriseApi: webhookWorkflow('qHubRiseApp00001', HOOKS.hubriseApi, {
+      type: `${PKG}.hubRise`,
+      parameters: { authentication: 'hubriseApi', resource: 'location', operation: 'get' },
+      credentials: { hubriseApi: { id: ids.hubriseApi, name: 'queue hubrise app' } },
+    }),
+    hubriseOAuth2: webhookWorkflow('qHubRiseOAuth001', HOOKS.hubriseOAuth2, {
+      type: `${PKG}.hubRise`,
+      parameters: { authentication: 'hubriseOAuth2Api', resource: 'location', operation: 'get' },
+      credentials: { hubriseOAuth2Api: { id: ids.hubriseOAuth2, name: 'queue hubrise oauth2' } },
+    }),
+    ficRefresh: webhookWorkflow('qFicRefresh00001', HOOKS.ficRefresh, {
+      type: `${PKG}.fattureInCloud`,
+      parameters: { authentication: 'fattureInCloudRefreshTokenApi', resource: 'user', operation: 'getInfo' },
+      credentials: { fattureInCloudRefreshTokenApi: { id: ids.ficRefresh, name: 'queue fic refresh token' } },
+    }),
+    ficManual: webhookWorkflow('qFicManual000001', HOOKS.ficManual, {
+      type: `${PKG}.fattureInCloud`,
+      parameters: { authentication: 'fattureInCloudApi', resource: 'user', operation: 'getInfo' },
+      credentials: { fattureInCloudApi: { id: ids.ficManual, name: 'queue fic manual' } },
+    }),
+    ficBaseline: webhookWorkflow('qFicBaseline0001', HOOKS.ficBaseline, {
+      type: `${BASELINE_PACKAGE}.${BASELINE_FIC_NODE}`,
+      parameters: {},
+      credentials: { [BASELINE_FIC_CREDENTIAL]: { id: ids.ficBaseline, name: 'queue fic baseline' } },
     }),
   };
 }
@@ -127,8 +193,12 @@ describeQueue('queue mode: n8n 2.41 main + 2 workers, Redis, PostgreSQL', () => 
   let tarballs: string[] = [];
   const fiskaly = new FiskalySimulator({ tssCount: 2 });
   const checkfront = new CheckfrontSimulator();
+  const inbenta = new InbentaSimulator();
+  const hubrise = new HubRiseSimulator();
+  const fic = new FattureInCloudSimulator();
   let fiskalyUrl: string;
   let checkfrontUrl: string;
+  let ficUrl: string;
   /** Which process made each token request (label), recorded while its connection is open. */
   const tokenCallers = new WeakMap<RecordedRequest, string>();
   /** Credential types used by an execution that a worker ran and that succeeded. */
@@ -158,6 +228,15 @@ describeQueue('queue mode: n8n 2.41 main + 2 workers, Redis, PostgreSQL', () => 
     };
     fiskaly.server.onRequest = attribute(fiskalyUrl, (r) => r.method === 'POST' && r.path === '/api/v2/auth');
     checkfront.server.onRequest = attribute(checkfrontUrl, (r) => r.method === 'POST' && /^\/oauth\/token\/?$/.test(r.path));
+    await inbenta.start();
+    inbenta.invalidateOlderTokens = true; // strictest: every token issued revokes the older ones
+    await hubrise.start();
+    ficUrl = await fic.start();
+    const ficToken = attribute(ficUrl, (r) => r.method === 'POST' && r.path === '/oauth/token');
+    fic.server.onRequest = (request) => {
+      ficToken(request);
+      ficApiSeen(request);
+    };
 
     cluster = await startQueueCluster({ line, tarballs, workers: WORKERS, concurrency: CONCURRENCY });
     Object.assign(timings, cluster.timings);
@@ -180,6 +259,36 @@ describeQueue('queue mode: n8n 2.41 main + 2 workers, Redis, PostgreSQL', () => 
         clientId: checkfront.clientId,
         clientSecret: checkfront.clientSecret,
       });
+      ids.inbenta = await created('queue inbenta', 'inbentaApi', { flow: 'apiSecret', apiKey: inbenta.apiKey, apiSecret: inbenta.apiSecret, baseUrlOverride: inbenta.auth.url });
+      ids.hubriseApi = await created('queue hubrise app', 'hubriseApi', {
+        clientId: hubrise.clientId,
+        clientSecret: hubrise.clientSecret,
+        customScope: HUBRISE_SCOPE,
+        authorizationCodeSecret: hubrise.issueCode(HUBRISE_SCOPE),
+        baseUrlOverride: hubrise.server.url,
+      });
+      ids.hubriseOAuth2 = await created('queue hubrise oauth2', 'hubriseOAuth2Api', {
+        clientId: hubrise.clientId,
+        clientSecret: hubrise.clientSecret,
+        accessLevel: 'location',
+        permissions: ['orders.read', 'catalog.read'],
+        profile: 'profile',
+        baseUrlOverride: hubrise.server.url,
+      });
+      ids.ficRefresh = await created('queue fic refresh token', 'fattureInCloudRefreshTokenApi', {
+        baseUrlOverride: ficUrl,
+        clientId: fic.clientId,
+        clientSecret: fic.clientSecret,
+        refreshToken: fic.issuePair(FIC_SCOPES).refresh_token,
+        scopes: FIC_SCOPES,
+      });
+      ids.ficManual = await created('queue fic manual', 'fattureInCloudApi', { accessToken: fic.issueManualToken(FIC_SCOPES), baseUrlOverride: ficUrl });
+      ids.ficBaseline = await created('queue fic baseline', BASELINE_FIC_CREDENTIAL, {
+        baseUrl: ficUrl,
+        clientId: fic.clientId,
+        clientSecret: fic.clientSecret,
+        refreshToken: fic.issuePair(FIC_SCOPES).refresh_token,
+      });
       for (const workflow of Object.values(workflows())) {
         const saved = await rest.createWorkflow(workflow);
         await rest.activateWorkflow(saved.id, saved.versionId);
@@ -194,6 +303,9 @@ describeQueue('queue mode: n8n 2.41 main + 2 workers, Redis, PostgreSQL', () => 
     await stopAll();
     await fiskaly.stop();
     await checkfront.stop();
+    await inbenta.stop();
+    await hubrise.stop();
+    await fic.stop();
     for (const t of tarballs) fs.rmSync(path.dirname(t), { recursive: true, force: true });
     // eslint-disable-next-line no-console
     console.log(`queue-mode e2e (n8n 2.41.1, main + ${WORKERS} workers x concurrency ${CONCURRENCY}, ${RUNS} executions per burst):\n` +
@@ -216,12 +328,23 @@ describeQueue('queue mode: n8n 2.41 main + 2 workers, Redis, PostgreSQL', () => 
     return { perWorker, ids };
   }
 
-  /** Posts RUNS webhook calls at once; each answers when its execution finished on a worker. */
-  async function burst(hookPath: string, during?: (done: number) => void): Promise<{ failures: string[] }> {
+  /** Fatture in Cloud: the access token's lifetime ends after this many API requests of a burst (undefined: not armed). */
+  let ficExpireAfter: number | undefined;
+  function ficApiSeen(request: RecordedRequest): void {
+    if (ficExpireAfter === undefined || request.path !== '/user/info') return;
+    ficExpireAfter -= 1;
+    if (ficExpireAfter <= 0) {
+      ficExpireAfter = undefined;
+      fic.expireAccessTokens();
+    }
+  }
+
+  /** Posts `runs` webhook calls at once; each answers when its execution finished on a worker. */
+  async function burst(hookPath: string, during?: (done: number) => void, runs = RUNS): Promise<{ failures: string[] }> {
     let done = 0;
     const failures: string[] = [];
     await Promise.all(
-      Array.from({ length: RUNS }, async (_, i) => {
+      Array.from({ length: runs }, async (_, i) => {
         try {
           const res = await fetch(`${cluster.server.baseUrl}/webhook/${hookPath}`, {
             method: 'POST',
@@ -382,10 +505,94 @@ describeQueue('queue mode: n8n 2.41 main + 2 workers, Redis, PostgreSQL', () => 
     typesRunOnWorkers.add('checkfrontOAuth2Api');
   });
 
-  test('every credential type of fiskaly and Checkfront was executed on a worker', () => {
-    // HubRise, Inbenta and Fatture in Cloud joined after this suite was written: they are not yet exercised in queue
-    // mode (issue 14 stays open for them).
-    expect([...typesRunOnWorkers].sort()).toEqual(['checkfrontApi', 'checkfrontOAuth2Api', 'fiskalyApi']);
+  /** A small burst of one credential's workflow: every execution ran on a worker and succeeded. */
+  async function runsOnWorkers(type: string, hook: string): Promise<void> {
+    const marks = logMarks();
+    const { failures } = await burst(hook, undefined, SMALL_BURST);
+    const { perWorker, ids: executionIds } = executionsSince(marks);
+    expect({ type, failures: [...new Set(failures)].slice(0, 3), failed: await failedExecutionsOf(executionIds) }).toEqual({ type, failures: [], failed: 0 });
+    expect({ type, executions: perWorker.worker1 + perWorker.worker2 }).toEqual({ type, executions: SMALL_BURST });
+    typesRunOnWorkers.add(type);
+  }
+
+  test('inbentaApi, hubriseApi, hubriseOAuth2Api and fattureInCloudApi run on the workers', async () => {
+    await runsOnWorkers('inbentaApi', HOOKS.inbenta);
+    await runsOnWorkers('hubriseApi', HOOKS.hubriseApi);
+    await timed('hubrise OAuth2 connect', () => rest.connectOAuth2(ids.hubriseOAuth2));
+    await runsOnWorkers('hubriseOAuth2Api', HOOKS.hubriseOAuth2);
+    await runsOnWorkers('fattureInCloudApi', HOOKS.ficManual);
+  });
+
+  /** A 40-execution burst of a rotating-refresh-token credential, measured like the fiskaly ones. */
+  async function ficScenario(scenario: string, credentialId: string, hookPath: string, expireAfter?: number): Promise<Measured> {
+    fic.server.clearLog();
+    ficExpireAfter = expireAfter;
+    const marks = logMarks();
+    const t0 = Date.now();
+    const { failures } = await burst(hookPath);
+    const ms = Date.now() - t0;
+    ficExpireAfter = undefined;
+    const { perWorker, ids: executionIds } = executionsSince(marks);
+    const refreshes = fic.refreshRequests();
+    const presented = (r: RecordedRequest) => {
+      const body = typeof r.body === 'string' ? Object.fromEntries(new URLSearchParams(r.body)) : (r.body as Record<string, string>);
+      return String(body?.refresh_token ?? '');
+    };
+    // A refresh succeeded when it was the first to present a refresh token that is now used up.
+    const okRefresh = (r: RecordedRequest) =>
+      fic.refreshTokens.get(presented(r))?.live === false && refreshes.findIndex((x) => presented(x) === presented(r)) === refreshes.indexOf(r);
+    const stored = await storedData(credentialId);
+    const accessOk = (token: unknown) => {
+      const known = fic.accessTokens.get(String(token ?? ''));
+      return Boolean(known && !known.revoked && known.expiresAt > Date.now());
+    };
+    const storedRefresh = String(stored?.rotatedRefreshToken || stored?.refreshToken || '');
+    const unauthorised = fic.server.requests.filter((r) => r.path === '/user/info' && !accessOk(bearerOf(r))).length;
+    const measured: Measured = {
+      scenario,
+      runs: RUNS,
+      httpFailures: failures.length,
+      failedExecutions: await failedExecutionsOf(executionIds),
+      executionsPerWorker: perWorker,
+      mintsPerWorker: mintsBy(refreshes, okRefresh),
+      tokenRequests: refreshes.length,
+      unauthorised,
+      storedTokenIsNewest: Boolean(fic.refreshTokens.get(storedRefresh)?.live) && accessOk(stored?.accessToken),
+      ms,
+      errors: [...new Set(failures)].slice(0, 3),
+    };
+    report.push(measured);
+    return measured;
+  }
+
+  test('fattureInCloudRefreshTokenApi: rotating refresh tokens, cold start and a token lifetime ending mid-burst; textbook baseline', async () => {
+    const cold = await ficScenario('fattureInCloudRefreshTokenApi: cold start (no access token stored)', ids.ficRefresh, HOOKS.ficRefresh);
+    const mid = await ficScenario('fattureInCloudRefreshTokenApi: access token dies mid-burst', ids.ficRefresh, HOOKS.ficRefresh, RUNS / 2);
+    const baseCold = await ficScenario('baseline textbook refresh-token preAuthentication: cold start', ids.ficBaseline, HOOKS.ficBaseline);
+    const baseMid = await ficScenario('baseline textbook refresh-token preAuthentication: access token dies mid-burst', ids.ficBaseline, HOOKS.ficBaseline, RUNS / 2);
+    for (const m of [cold, mid, baseCold, baseMid]) expect(m.executionsPerWorker.worker1 + m.executionsPerWorker.worker2).toBe(RUNS);
+    expect(mid.unauthorised).toBeGreaterThan(0); // the lifetime really ended mid-burst
+    for (const m of [cold, mid]) {
+      expect({ scenario: m.scenario, failed: m.failedExecutions, http: m.httpFailures, errors: m.errors }).toEqual({ scenario: m.scenario, failed: 0, http: 0, errors: [] });
+      for (const [worker, mints] of Object.entries(m.mintsPerWorker)) expect({ scenario: m.scenario, worker, mints: mints <= 1 }).toEqual({ scenario: m.scenario, worker, mints: true });
+      expect({ scenario: m.scenario, newest: m.storedTokenIsNewest }).toEqual({ scenario: m.scenario, newest: true });
+    }
+    typesRunOnWorkers.add('fattureInCloudRefreshTokenApi');
+  });
+
+  test('every credential type covered here was executed on a worker', () => {
+    // Not here: fattureInCloudOAuth2Api and fattureInCloudDeviceCodeApi (an interactive connect / device login;
+    // their token paths are n8n's OAuth2 refresh and the same refresh chain as fattureInCloudRefreshTokenApi).
+    expect([...typesRunOnWorkers].sort()).toEqual([
+      'checkfrontApi',
+      'checkfrontOAuth2Api',
+      'fattureInCloudApi',
+      'fattureInCloudRefreshTokenApi',
+      'fiskalyApi',
+      'hubriseApi',
+      'hubriseOAuth2Api',
+      'inbentaApi',
+    ]);
   });
 });
 

@@ -54,7 +54,9 @@ export type Fault =
 	/** A JSON body sent one byte every `everyMs`: never idle long enough for an idle timeout. */
 	| { kind: 'trickle'; everyMs: number; status?: number; bytes?: number }
 	/** A JSON array (or any JSON value) as the whole body. */
-	| { kind: 'body'; status?: number; json: unknown };
+	| { kind: 'body'; status?: number; json: unknown }
+	/** The request waits until `until` settles, then is answered as usual (a request on the wire while a sibling acts). */
+	| { kind: 'hold'; until: Promise<unknown> };
 
 interface ArmedFault {
 	fault: Fault;
@@ -196,7 +198,9 @@ export class SimulatorServer {
 		this.onRequest?.(request);
 
 		const fault = this.takeFault(request);
-		if (fault) {
+		if (fault?.kind === 'hold') {
+			await fault.until.catch(() => undefined);
+		} else if (fault) {
 			await this.applyFault(fault, res, request);
 			return;
 		}
@@ -256,6 +260,8 @@ export class SimulatorServer {
 					text: '{"data": [{"id": 1, "name": "cut of',
 				});
 				return;
+			case 'hold':
+				return; // handled before routing
 			case 'stall':
 				await new Promise((resolve) => setTimeout(resolve, fault.ms));
 				if (!res.destroyed) this.send(res, { status: 504, json: { message: 'stalled' } });

@@ -81,6 +81,7 @@ export class InbentaSimulator {
 		this.lifetimeSeconds = 1200;
 		this.sessionIdleMs = 1_440_000;
 		this.keyRevoked = false;
+		this.invalidateOlderTokens = false;
 		this.hostileUrl = undefined;
 		this.searchDelayMs = 0;
 		this.tokens.clear();
@@ -130,7 +131,11 @@ export class InbentaSimulator {
 		return [this.chatbot, this.knowledge, this.search].flatMap((server) => server.requests).sort((a, b) => a.at - b.at);
 	}
 
+	/** Strictest mode: every token issued (authorization or refresh) revokes all older ones. */
+	invalidateOlderTokens = false;
+
 	private issue(): { accessToken: string; expiration: number; expires_in: number } {
+		if (this.invalidateOlderTokens) for (const token of this.tokens.values()) token.revoked = true;
 		const accessToken = newToken('inb_at');
 		// `expiration` is epoch seconds; the token dies at that second.
 		const expiration = Math.floor(Date.now() / 1000) + this.lifetimeSeconds;

@@ -5,6 +5,8 @@ import {
 	isRefusedToken,
 	obtainToken,
 	resetTokenState,
+	tokenExchangeError,
+	tokenFieldsOf,
 	withStoredToken,
 } from '../../nodes/shared/tokens';
 import type { CachedToken } from '../../nodes/shared/tokens';
@@ -103,7 +105,9 @@ describe('withStoredToken', () => {
 		await withStoredToken(ctx, 'tokApi', oauth, undefined, async (options) => void seen.push(options), noWait);
 		await withStoredToken(rig({ apiKey: 'k' }).ctx, 'tokApi', undefined, undefined, async (options) => void seen.push(options), noWait);
 		await withStoredToken(ctx, 'tokApi', undefined, false, async (options) => void seen.push(options), noWait);
-		expect(seen).toEqual([oauth, undefined, undefined]);
+		// Without a token to coordinate, the credential as read is handed over as it is (n8n-core then reads it no more).
+		const asRead = (data: ICredentialDataDecryptedObject) => ({ credentialsDecrypted: { id: 'c1', name: 'c', type: 'tokApi', data } });
+		expect(seen).toEqual([oauth, asRead({ apiKey: 'k' }), asRead({ accessToken: 'T1' })]);
 	});
 
 	it('a store older than this process’s token is healed: the token field is emptied so n8n stores the newer one', async () => {
@@ -138,5 +142,64 @@ describe('withStoredToken', () => {
 		const renewed = await obtainToken(key, '', mint);
 		expect(renewed.accessToken).toBe('M2');
 		expect(freshestToken(key, { accessToken: 'M1', accessTokenExpiresAt: future })).toBe('M2');
+	});
+});
+
+describe('tokenFieldsOf: the token field of every credential type, from its own properties', () => {
+	/* eslint-disable @typescript-eslint/no-require-imports */
+	const pkg = require('../../package.json') as { n8n: { credentials: string[] } };
+	it.each(pkg.n8n.credentials.map((file) => [file.replace(/^dist\/credentials\/|\.credentials\.js$/g, '')]))('%s', (name) => {
+		const module = require(`../../credentials/${name}.credentials`) as Record<string, new () => { name: string; properties: never[] }>;
+		const type = new module[name]();
+		const expected: Record<string, unknown> = {
+			fiskalyApi: { field: 'accessToken', expiresAtField: 'accessTokenExpiresAt' },
+			inbentaApi: { field: 'accessToken', expiresAtField: 'accessTokenExpiresAt' },
+			hubriseApi: { field: 'connectionToken', expiresAtField: '' },
+			fattureInCloudDeviceCodeApi: { field: 'accessToken', expiresAtField: 'accessTokenExpiresAt' },
+			fattureInCloudRefreshTokenApi: { field: 'accessToken', expiresAtField: 'accessTokenExpiresAt' },
+		};
+		expect(tokenFieldsOf(type.properties)).toEqual(expected[type.name] ?? false);
+	});
+});
+
+describe('withStoredToken: a provider’s own plan plugs in', () => {
+	it('the plan decides what is sent, on the credential as stored now; renew and a grant used elsewhere are the provider’s too', async () => {
+		const { ctx, store, sent } = rig({ accessToken: 'T1', accessTokenExpiresAt: future });
+		const fields = {
+			plan: (stored: ICredentialDataDecryptedObject) => ({ ...stored, planned: 'yes' }),
+			renew: (stored: ICredentialDataDecryptedObject, refused: string) => ({ ...stored, accessToken: '', toRenew: refused }),
+		};
+		await withStoredToken(ctx, 'tokApi', undefined, fields, async (options) => {
+			sent.push(options);
+			if (tokenOf(options) === 'T1') throw unauthorised();
+		}, noWait);
+		expect(sent.map((options) => options?.credentialsDecrypted?.data)).toEqual([
+			{ accessToken: 'T1', accessTokenExpiresAt: future, planned: 'yes' },
+			{ accessToken: '', accessTokenExpiresAt: future, toRenew: 'T1' },
+		]);
+		// A one-time grant a sibling exchanged first: its stored token is adopted instead of the failure.
+		const used = tokenExchangeError('tokApi', { message: 'code already used', description: '', httpCode: 404 });
+		store.data.accessToken = '';
+		const seen: string[] = [];
+		await withStoredToken(ctx, 'tokApi', undefined, { grantUsedElsewhere: (error) => String(error.httpCode) === '404' }, async (options) => {
+			seen.push(tokenOf(options));
+			if (tokenOf(options) === '') throw used;
+		}, async () => {
+			store.data.accessToken = 'SIBLING';
+		});
+		expect(seen).toEqual(['', 'SIBLING']);
+	});
+
+	it('a failed token exchange is not a refused token: no re-read, no wait, no renewal', async () => {
+		const { ctx, sent } = rig({ accessToken: '', accessTokenExpiresAt: future });
+		const waits: number[] = [];
+		const wrongSecret = tokenExchangeError('tokApi', { message: 'wrong secret', description: '', httpCode: 401 });
+		await expect(
+			withStoredToken(ctx, 'tokApi', undefined, undefined, async (options) => {
+				sent.push(options);
+				throw wrongSecret;
+			}, async (ms) => void waits.push(ms)),
+		).rejects.toBe(wrongSecret);
+		expect({ sent: sent.length, waits: waits.length }).toEqual({ sent: 1, waits: 0 });
 	});
 });
