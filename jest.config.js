@@ -7,5 +7,7 @@ module.exports = {
 	testPathIgnorePatterns: ['/node_modules/', '/test/e2e/'],
 	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }] },
 	testTimeout: 60000,
+	// see test/e2e/jest.e2e.config.js: never hold CI on a forgotten handle
+	forceExit: true,
 	setupFiles: ['<rootDir>/test/setup-env.js'],
 };

@@ -1,6 +1,7 @@
 import type { ICredentialType, INodeProperties } from 'n8n-workflow';
 
-import { HOST_PROPERTY, hostExpression } from '../nodes/Checkfront/auth';
+import { CHECKFRONT_KEEP_ALIVE, HOST_PROPERTY, hostExpression } from '../nodes/Checkfront/auth';
+import { keepAliveWarningProperty } from '../nodes/shared/keepAlive';
 
 /**
  * Checkfront OAuth2 (authorization code) for staff acting on their own behalf. The authorize and
@@ -18,6 +19,13 @@ export class CheckfrontOAuth2Api implements ICredentialType {
 	icon = 'file:../icons/checkfront.svg' as const;
 
 	documentationUrl = 'https://github.com/authbridge/n8n-nodes-authbridge/blob/main/docs/checkfront.md';
+
+	// Offered as a "predefined credential type" in n8n's HTTP Request node (n8n signs and refreshes).
+	httpRequestNode = {
+		name: 'Checkfront (OAuth2)',
+		docsUrl: 'https://api.checkfront.com/',
+		apiBaseUrlPlaceholder: 'https://your-company.checkfront.com/api/3.0/',
+	};
 
 	properties: INodeProperties[] = [
 		HOST_PROPERTY,
@@ -38,6 +46,7 @@ export class CheckfrontOAuth2Api implements ICredentialType {
 			required: true,
 			description: 'The consumer secret of that application; sent only to the token URL, as HTTP Basic',
 		},
+		keepAliveWarningProperty(CHECKFRONT_KEEP_ALIVE),
 		{
 			// Checkfront has no dynamic client registration: the consumer key/secret above are the client.
 			displayName: 'Use Dynamic Client Registration',

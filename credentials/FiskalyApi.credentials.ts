@@ -28,6 +28,14 @@ export class FiskalyApi implements ICredentialType {
 	documentationUrl = 'https://developer.fiskaly.com/';
 	icon: Icon = { light: 'file:../icons/fiskaly.svg', dark: 'file:../icons/fiskaly.dark.svg' };
 
+	// Offered as a "predefined credential type" in n8n's HTTP Request node: n8n then runs the whole
+	// token lifecycle (preAuthentication, renewal on 401) for calls the fiskaly node does not offer.
+	httpRequestNode = {
+		name: 'fiskaly',
+		docsUrl: 'https://developer.fiskaly.com/',
+		apiBaseUrlPlaceholder: 'https://kassensichv-middleware.fiskaly.com/api/v2/',
+	};
+
 	properties: INodeProperties[] = [
 		{
 			displayName: 'Product Family',

@@ -18,6 +18,7 @@ import type { ICredentialDataDecryptedObject, IHttpRequestOptions, INodeProperti
 import { firstString, formatValidation } from '../shared/errors';
 import type { ErrorBodyParser } from '../shared/errors';
 import { isObject } from '../shared/failures';
+import type { KeepAlivePolicy } from '../shared/keepAlive';
 import { LOOPBACK_HOSTNAMES } from '../shared/request';
 
 /** One DNS label: the company part of a Checkfront host. */
@@ -162,4 +163,15 @@ export const parseCheckfrontError: ErrorBodyParser = (data) => {
 		code: firstString(error?.code, error?.id),
 		fields: typeof details === 'string' && details.trim() !== '' ? [details.trim()] : formatValidation(details),
 	};
+};
+
+/**
+ * Checkfront OAuth2 refresh tokens die 14 days after they were issued; every refresh rotates the
+ * pair, so renewing weekly leaves a week to spare after one missed run.
+ */
+export const CHECKFRONT_KEEP_ALIVE: KeepAlivePolicy = {
+	idleLifetimeDays: 14,
+	renewEveryDays: 7,
+	warnDaysBefore: 5,
+	credentialTypes: ['checkfrontOAuth2Api'],
 };

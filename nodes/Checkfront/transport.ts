@@ -7,7 +7,7 @@ import type { PaginationStrategy } from '../shared/paginate';
 import { listLimit } from '../shared/parameters';
 import { apiList, apiRequest } from '../shared/request';
 import type { ProviderApi, RequestContext } from '../shared/request';
-import { isAllowedRedirect, normaliseHost, parseCheckfrontError } from './auth';
+import { CHECKFRONT_KEEP_ALIVE, isAllowedRedirect, normaliseHost, parseCheckfrontError } from './auth';
 
 /**
  * Checkfront's adapter over nodes/shared: which credential, which base URL (validated host), which
@@ -72,6 +72,7 @@ export async function connect(ctx: RequestContext): Promise<CheckfrontApi> {
 		parseError: parseCheckfrontError,
 		allowRedirectTo: (url) => isAllowedRedirect(url, host.loopback),
 		onRedirected: (from, to) => moves.push({ from, to }),
+		keepAlive: CHECKFRONT_KEEP_ALIVE,
 		moves,
 	};
 }

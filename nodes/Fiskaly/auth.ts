@@ -3,7 +3,7 @@ import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestHelper, I
 
 import { firstString, formatValidation, parseProviderError, quote } from '../shared/errors';
 import type { ErrorBodyParser } from '../shared/errors';
-import { extractHttpFailure, isObject } from '../shared/failures';
+import { extractHttpFailure, isObject, noWholeAnswer } from '../shared/failures';
 import { redactText, secretForms } from '../shared/redact';
 import { loopbackBaseUrl, REQUEST_LIMITS } from '../shared/request';
 import { withRetry } from '../shared/retry';
@@ -195,8 +195,9 @@ function explainRefusal(error: unknown, settings: FiskalySettings, refreshNote: 
 	const text = `${detail.code ?? ''} ${detail.message ?? ''}`;
 	let message: string;
 	let description: string;
-	if (failure.status === undefined) {
-		message = `fiskaly token request failed: ${failure.networkCode ?? 'no response'} from ${where}`;
+	const lost = noWholeAnswer(failure);
+	if (lost !== undefined || failure.status === undefined) {
+		message = `fiskaly token request failed: ${lost ?? 'no response'} from ${where}`;
 		description = 'fiskaly could not be reached. Check the network of this n8n instance and the product family / environment in the credential, then try again.';
 	} else if (/disabled|inactive|deactivated|revoked|blocked/i.test(text)) {
 		message = `fiskaly refused the API key: the key is disabled${saidPart}`;

@@ -4,7 +4,7 @@ import type { INode, JsonObject } from 'n8n-workflow';
 import { extractHttpFailure, isObject, oauthRefreshFailure } from './failures';
 import type { OAuthRefreshFailure } from './failures';
 import { redactText, redactValue } from './redact';
-import { TOKEN_EXCHANGE_ERROR } from './tokens';
+import { tokenExchangeFailure } from './tokens';
 
 /**
  * Turns whatever a failed provider call threw into a NodeApiError that says what went wrong and what
@@ -300,16 +300,6 @@ export function toNodeApiError(node: INode, error: unknown, context: ErrorContex
 	// NodeApiError copies a top-level "message" from the body when it can; make sure only ours stays.
 	apiError.message = redactText(message, secrets);
 	return apiError;
-}
-
-/** A credential's token-exchange error (tokens.ts tokenExchangeError), wherever it is wrapped. */
-function tokenExchangeFailure(error: unknown): NodeApiError | undefined {
-	let current: unknown = error;
-	for (let depth = 0; depth < 5 && isObject(current); depth++) {
-		if (current instanceof NodeApiError && current.context?.[TOKEN_EXCHANGE_ERROR] === true) return current;
-		current = current.lastError ?? current.cause;
-	}
-	return undefined;
 }
 
 /** The credential already worded it for the user: keep its words, attach the real node and item. */

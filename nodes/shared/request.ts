@@ -2,7 +2,6 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type {
 	IAdditionalCredentialOptions,
 	ICredentialDataDecryptedObject,
-	ICredentialsDecrypted,
 	IDataObject,
 	IExecuteFunctions,
 	IHttpRequestMethods,
@@ -19,11 +18,16 @@ import { extractHttpFailure, isObject, normaliseHeaders } from './failures';
 import { Pacer } from './pacing';
 import type { DeclaredLimit } from './pacing';
 import { paginate } from './paginate';
+import { retryIfRotatedMeanwhile, stampingCaller, warnBeforeRefreshTokenDies } from './keepAlive';
+import type { KeepAlivePolicy } from './keepAlive';
 import { pathProblem } from './paths';
 import type { PageRequest, PaginateOptions, PaginationStrategy } from './paginate';
 import { redactOutput, rememberedSecrets, secretValuesOf } from './redact';
 import { RetryGaveUpError, withRetry } from './retry';
 import type { RetryPolicy } from './retry';
+import { CredentialRead, withStoredToken } from './tokens';
+import type { StoredTokenFields } from './tokens';
+import { sendKeepingResponse } from './wholeResponse';
 
 /**
  * The one way a node talks to a provider: `httpRequestWithAuthentication`, so n8n applies the
@@ -65,10 +69,32 @@ export interface ProviderApi {
 	 * 2,500 an hour, 10,000 a day). Announced limits are read from every answer (pacing.ts).
 	 */
 	rateLimits?: readonly DeclaredLimit[];
+	/**
+	 * What the pacing of this api is shared by: by default the ProviderApi object itself. An adapter
+	 * that derives a ProviderApi per call (`{ ...connection, baseUrl }`, Inbenta's product APIs) sets it
+	 * on the connection, so that every copy of one execution shares one Pacer.
+	 */
+	rateLimitScope?: object;
 	/** Per-request idle timeout (no byte for this long). */
 	timeoutMs?: number;
 	/** Total time one request may take, body included (default REQUEST_LIMITS.deadlineMs). */
 	deadlineMs?: number;
+	/**
+	 * For a provider whose token must travel in a header n8n-core's OAuth2 signing cannot produce
+	 * (HubRise: `X-Access-Token`, never `Authorization: Bearer`): signs each request itself, and the
+	 * request is then sent unauthenticated by n8n-core (`httpRequest`) with these headers. n8n's
+	 * OAuth2 refresh does not run then, so it suits only tokens that never expire.
+	 */
+	signRequest?: (options: IHttpRequestOptions) => Promise<IHttpRequestOptions>;
+	/**
+	 * Where a token credential keeps its token: `tokenFieldsOf(<credential class>.properties)` (its
+	 * expirable field), optionally with the provider's own renewal `plan`; default `accessToken` /
+	 * `accessTokenExpiresAt`, used when the stored credential has such a field. `false`: the credential
+	 * type has no token to coordinate. See withStoredToken in tokens.ts.
+	 */
+	storedToken?: StoredTokenFields | false;
+	/** Set when the credential's refresh token dies of disuse (keepAlive.ts): stamps, warnings, Keep Connection Alive. */
+	keepAlive?: KeepAlivePolicy;
 }
 
 export interface ApiCall {
@@ -83,6 +109,10 @@ export interface ApiCall {
 	/** Overrides the method-based guess; true for a POST that carries an idempotency key. */
 	idempotent?: boolean;
 	itemIndex?: number;
+	/** A multipart/form-data body instead of `body`: text fields, and files as `{data, fileName, mimeType}`. */
+	form?: Record<string, string | { data: Buffer; fileName: string; mimeType?: string }>;
+	/** The answer may be text (XML, CSV): a body that is not JSON comes back as `{ text }` instead of failing. */
+	acceptText?: boolean;
 }
 
 export interface ApiResponse<T = unknown> {
@@ -238,6 +268,20 @@ export function encodeForm(body: IDataObject | IDataObject[], prefix = ''): stri
 	return parts.join('&');
 }
 
+/** A multipart body (the runtime's FormData; n8n-core sends it with its boundary). */
+function formDataOf(fields: NonNullable<ApiCall['form']>): FormData {
+	const form = new FormData();
+	for (const [name, value] of Object.entries(fields)) {
+		if (typeof value === 'string') form.append(name, value);
+		else form.append(name, new Blob([new Uint8Array(value.data)], { type: value.mimeType ?? 'application/octet-stream' }), value.fileName);
+	}
+	return form;
+}
+
+function bodyText(body: unknown): string {
+	return Buffer.isBuffer(body) ? body.toString('utf8') : String(body);
+}
+
 /** The body as JSON; `empty` says what the provider sent instead of a body (nothing, or JSON null). */
 function parseJsonBody(body: unknown): { ok: true; value: unknown; empty?: string } | { ok: false } {
 	if (Buffer.isBuffer(body)) body = body.toString('utf8');
@@ -275,14 +319,12 @@ export function providerError(
  * whether our preAuthentication or n8n-core's OAuth2 refresh obtained it), the copy n8n-core
  * updates in place for an expired token, and every token this process minted.
  */
-export async function currentSecrets(ctx: RequestContext, api: ProviderApi): Promise<string[]> {
+export async function currentSecrets(ctx: RequestContext, api: ProviderApi, read?: CredentialRead): Promise<string[]> {
 	const values = [...api.secrets, ...rememberedSecrets()];
 	values.push(...secretValuesOf(api.additionalCredentialOptions?.credentialsDecrypted?.data));
-	const held = heldCredentials.get(api);
-	if (held) {
-		// The very object n8n-core authenticates with and updates in place when it mints a token
-		// (see credentialOptionsOf): it is what the credential holds now, no store read needed.
-		values.push(...secretValuesOf(held.data));
+	// The request's own read and the objects n8n-core updated in place serve; a read only when there was none.
+	if (read && read.seen.length > 0) {
+		for (const data of read.seen) values.push(...secretValuesOf(data));
 		return values;
 	}
 	try {
@@ -296,12 +338,13 @@ export async function currentSecrets(ctx: RequestContext, api: ProviderApi): Pro
 /** The credential's allowed domains, read once per ProviderApi (they do not change during a run). */
 const allowlists = new WeakMap<ProviderApi, { allowed?: string; refused?: string }>();
 
-async function allowlistOf(ctx: RequestContext, api: ProviderApi): Promise<{ allowed?: string; refused?: string }> {
+async function allowlistOf(api: ProviderApi, read: CredentialRead): Promise<{ allowed?: string; refused?: string }> {
 	const known = allowlists.get(api);
 	if (known) return known;
 	let result: { allowed?: string; refused?: string };
 	try {
-		const credentials = api.additionalCredentialOptions?.credentialsDecrypted?.data ?? (await ctx.getCredentials<ICredentialDataDecryptedObject>(api.credentialType));
+		// The request's first read, which the token handling then uses too (no read of its own).
+		const credentials = api.additionalCredentialOptions?.credentialsDecrypted?.data ?? (await read.initial());
 		result = { allowed: credentialAllowedDomains(credentials) };
 	} catch (error) {
 		result = { refused: (error as Error).message };
@@ -313,48 +356,31 @@ async function allowlistOf(ctx: RequestContext, api: ProviderApi): Promise<{ all
 class DomainRefusedError extends Error {}
 
 /** One Pacer per ProviderApi: every request of a node execution, in flight together or not, shares it. */
-const pacers = new WeakMap<ProviderApi, Pacer>();
+const pacers = new WeakMap<object, Pacer>();
 
 function pacerOf(api: ProviderApi): Pacer {
-	let pacer = pacers.get(api);
+	const scope = api.rateLimitScope ?? api;
+	let pacer = pacers.get(scope);
 	if (!pacer) {
 		pacer = new Pacer({ declared: api.rateLimits });
-		pacers.set(api, pacer);
+		pacers.set(scope, pacer);
 	}
 	return pacer;
 }
 
 /**
- * The credential, read (decrypted, defaults applied, expressions resolved) once per ProviderApi, that
- * is once per node execution, and handed to every request as `credentialsDecrypted`. Without it
- * n8n-core reads the credential again for every request (store read, decryption, a throwaway
- * Workflow, every `={{…}}` of the credential evaluated: Checkfront's hidden host expression), and
- * currentSecrets read it once more. n8n-core merges a token preAuthentication mints into this same
- * object, so every later request of the execution, in flight together or not, uses the fresh token.
- * Host validation is unchanged: the adapter validated the host in connect(), the base URL is the
- * adapter's, and n8n-core checks allowed domains on each request as before.
- * OAuth2 credentials are left alone: n8n-core reads and refreshes those itself.
+ * The caller n8n-core runs the request with, whose `getCredentials` hands n8n-core's own read (an
+ * OAuth2 call: n8n-core reads, and writes a refreshed token into what it read) to the request's
+ * CredentialRead, so the redaction sees it without another read.
  */
-const heldCredentials = new WeakMap<ProviderApi, ICredentialsDecrypted>();
-
-async function credentialOptionsOf(ctx: RequestContext, api: ProviderApi): Promise<IAdditionalCredentialOptions | undefined> {
-	if (api.additionalCredentialOptions?.credentialsDecrypted) return api.additionalCredentialOptions;
-	const held = heldCredentials.get(api);
-	if (held) return { ...api.additionalCredentialOptions, credentialsDecrypted: held };
-	const reference = ctx.getNode().credentials?.[api.credentialType];
-	let data: ICredentialDataDecryptedObject;
-	try {
-		data = await ctx.getCredentials<ICredentialDataDecryptedObject>(api.credentialType);
-	} catch {
-		return api.additionalCredentialOptions; // n8n-core reads it and reports the problem itself.
-	}
-	if (!reference?.id || data.oauthTokenData !== undefined || heldCredentials.has(api)) {
-		const raced = heldCredentials.get(api);
-		return raced ? { ...api.additionalCredentialOptions, credentialsDecrypted: raced } : api.additionalCredentialOptions;
-	}
-	const credential: ICredentialsDecrypted = { id: reference.id, name: reference.name, type: api.credentialType, data };
-	heldCredentials.set(api, credential);
-	return { ...api.additionalCredentialOptions, credentialsDecrypted: credential };
+function notingReads<C extends RequestContext>(caller: C, read: CredentialRead): C {
+	const own = caller.getCredentials.bind(caller) as (type: string, itemIndex?: number) => Promise<ICredentialDataDecryptedObject>;
+	const getCredentials = async (type: string, itemIndex?: number) => {
+		const data = await own(type, itemIndex);
+		if (type === read.credentialType) read.note(data);
+		return data;
+	};
+	return Object.create(caller, { getCredentials: { value: getCredentials } }) as C;
 }
 
 /**
@@ -374,8 +400,9 @@ export async function apiRequest<T = unknown>(
 		throw new NodeOperationError(node, (error as Error).message, { itemIndex: call.itemIndex });
 	}
 	const idempotent = call.idempotent ?? IDEMPOTENT_METHODS.has(call.method);
-	const allowlist = await allowlistOf(ctx, api);
-	const credentialOptions = await credentialOptionsOf(ctx, api);
+	// One read of the credential per request serves the allowlist, the token, the adoption and the redaction.
+	const read = new CredentialRead(ctx, api.credentialType);
+	const allowlist = await allowlistOf(api, read);
 
 	const deadlineMs = api.deadlineMs ?? REQUEST_LIMITS.deadlineMs;
 	const pacer = pacerOf(api);
@@ -385,7 +412,9 @@ export async function apiRequest<T = unknown>(
 		if (refusal !== undefined) throw new DomainRefusedError(refusal);
 		const ticket = await pacer.acquire();
 		const deadline = AbortSignal.timeout(deadlineMs);
-		const { caller, signal } = withDeadline(ctx, deadline);
+		const joined = withDeadline(ctx, deadline);
+		const { signal } = joined;
+		const caller = notingReads(api.keepAlive ? stampingCaller(joined.caller, api) : joined.caller, read);
 		const options: IHttpRequestOptions = {
 			method: call.method,
 			url: target,
@@ -398,7 +427,10 @@ export async function apiRequest<T = unknown>(
 			...(allowlist.allowed !== undefined ? { allowedDomains: allowlist.allowed } : {}),
 			abortSignal: signal,
 		};
-		if (call.body !== undefined) {
+		if (call.form !== undefined) {
+			options.body = formDataOf(call.form);
+			options.json = false;
+		} else if (call.body !== undefined) {
 			if (call.bodyType === 'form') {
 				options.body = encodeForm(call.body);
 				options.headers = { ...options.headers, 'Content-Type': 'application/x-www-form-urlencoded' };
@@ -406,14 +438,30 @@ export async function apiRequest<T = unknown>(
 				options.body = call.body;
 			}
 		}
+		// A provider that signs its own requests (HubRise: X-Access-Token, which n8n's OAuth2 signing cannot
+		// produce) goes through plain httpRequest; every other through n8n's credential lifecycle.
+		const authenticated = async (attempt: IHttpRequestOptions): Promise<IN8nHttpFullResponse> => {
+			if (api.signRequest) return (await ctx.helpers.httpRequest.call(caller, await api.signRequest(attempt))) as IN8nHttpFullResponse;
+			// Token credentials: the stored token of the moment, and a sibling process's token adopted on a 401 (tokens.ts).
+			return await withStoredToken(
+				ctx,
+				api.credentialType,
+				api.additionalCredentialOptions,
+				api.storedToken,
+				async (credentialOptions) =>
+					(await ctx.helpers.httpRequestWithAuthentication.call(
+						caller,
+						api.credentialType,
+						{ ...attempt, headers: { ...attempt.headers } },
+						credentialOptions,
+					)) as IN8nHttpFullResponse,
+				undefined,
+				read,
+			);
+		};
 		let failure: unknown;
 		try {
-			const response = (await ctx.helpers.httpRequestWithAuthentication.call(
-				caller,
-				api.credentialType,
-				options,
-				credentialOptions,
-			)) as IN8nHttpFullResponse;
+			const response = await sendKeepingResponse(authenticated, options);
 			pacer.observe(ticket, normaliseHeaders(response.headers), response.statusCode);
 			return response;
 		} catch (error) {
@@ -447,7 +495,8 @@ export async function apiRequest<T = unknown>(
 
 	let response: IN8nHttpFullResponse;
 	try {
-		response = await withRetry(sendFollowingRedirects, { policy: api.retry, idempotent });
+		// A refresh refused because another execution rotated the pair meanwhile (n8n 1.x) is retried once.
+		response = await retryIfRotatedMeanwhile(ctx, api, () => withRetry(sendFollowingRedirects, { policy: api.retry, idempotent }));
 	} catch (error) {
 		if (error instanceof DomainRefusedError) {
 			throw new NodeOperationError(node, error.message, {
@@ -469,11 +518,13 @@ export async function apiRequest<T = unknown>(
 				itemIndex: call.itemIndex,
 			});
 		}
-		throw providerError(node, api, error, call.itemIndex, await currentSecrets(ctx, api));
+		throw providerError(node, api, error, call.itemIndex, await currentSecrets(ctx, api, read));
 	}
 
-	const secrets = await currentSecrets(ctx, api);
-	const parsed = parseJsonBody(response.body);
+	await warnBeforeRefreshTokenDies(ctx, api);
+	const secrets = await currentSecrets(ctx, api, read);
+	let parsed = parseJsonBody(response.body);
+	if (!parsed.ok && call.acceptText) parsed = { ok: true, value: { text: bodyText(response.body) } };
 	if (!parsed.ok) {
 		throw toNodeApiError(
 			node,

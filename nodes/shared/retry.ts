@@ -22,6 +22,11 @@ export interface RetryPolicy {
 	retryForbiddenWithRetryAfter: boolean;
 	/** Retry resets and timeouts where no answer came back (idempotent calls only). */
 	retryNetworkErrors: boolean;
+	/**
+	 * The wait for a throttled answer that says nothing about when to come back, when the provider's
+	 * limits are known windows (HubRise: to the next minute boundary). Backoff when absent.
+	 */
+	delayWithoutHint?: (status: number, now: number) => number | undefined;
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
@@ -147,7 +152,7 @@ function judge(error: unknown, policy: RetryPolicy, attempt: number, random: () 
 	return {
 		retry: true,
 		status,
-		delayMs: hinted ?? backoffDelay(attempt, policy, random),
+		delayMs: hinted ?? policy.delayWithoutHint?.(status, now) ?? backoffDelay(attempt, policy, random),
 		reason: hinted !== undefined ? `HTTP ${status} with Retry-After` : `HTTP ${status}`,
 	};
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'crypto';
-import { NodeApiError } from 'n8n-workflow';
+import { NodeApiError, sleep } from 'n8n-workflow';
 import type {
 	IAdditionalCredentialOptions,
 	ICredentialDataDecryptedObject,
@@ -7,12 +7,15 @@ import type {
 	IHttpRequestHelper,
 	IHttpRequestOptions,
 	INode,
+	INodeCredentialsDetails,
+	INodeProperties,
 	JsonObject,
 } from 'n8n-workflow';
 
 import { credentialAllowedDomains, domainRefusal } from './domains';
 import { extractHttpFailure } from './failures';
 import { forgetRememberedSecrets, isSecretKey, rememberSecrets } from './redact';
+import { REQUEST_LIMITS } from './request';
 
 /**
  * Token bookkeeping for credentials that exchange a key and secret for a short-lived token in
@@ -139,7 +142,7 @@ function heldOf(held: string | HeldToken): HeldToken {
  * place of a newer one minted elsewhere (another n8n process): the provider may have revoked it.
  */
 function replaces(cached: CachedToken | undefined, held: HeldToken): cached is CachedToken {
-	if (!cached || cached.accessToken === held.accessToken) return false;
+	if (!cached || cached.accessToken === held.accessToken || refusedTokens.has(cached.accessToken)) return false;
 	const heldExpiry = Date.parse(held.accessTokenExpiresAt ?? '');
 	const cachedExpiry = Date.parse(cached.accessTokenExpiresAt);
 	if (held.accessToken === '' || Number.isNaN(heldExpiry) || Number.isNaN(cachedExpiry)) return true;
@@ -161,7 +164,7 @@ export async function obtainToken(
 	mint: () => Promise<CachedToken>,
 	now: () => number = Date.now,
 ): Promise<CachedToken> {
-	const heldToken = heldOf(held);
+	const heldToken = heldOrRefused(key, heldOf(held));
 	const fresher = cachedToken(key, now());
 	if (replaces(fresher, heldToken)) return fresher;
 	return await singleFlight(key, async () => {
@@ -252,6 +255,8 @@ export function resetTokenState(): void {
 	refusals.clear();
 	forgetRememberedSecrets();
 	replacements.clear();
+	refusedTokens.clear();
+	substitutions.clear();
 }
 
 /**
@@ -261,7 +266,12 @@ export function resetTokenState(): void {
  */
 export function freshestToken(key: string, stored: HeldToken, now: number = Date.now()): string {
 	const cached = cachedToken(key, now);
-	return replaces(cached, stored) ? cached.accessToken : stored.accessToken;
+	if (!replaces(cached, stored)) {
+		substitutions.delete(stored.accessToken);
+		return stored.accessToken;
+	}
+	if (stored.accessToken !== '') remember(substitutions, stored.accessToken, cached.accessToken);
+	return cached.accessToken;
 }
 
 /**
@@ -283,6 +293,21 @@ export function refreshExpiredToken(
 	const tokenField = fields.token ?? 'accessToken';
 	const expiresAtField = fields.expiresAt ?? 'accessTokenExpiresAt';
 	if (!reference?.id || !credentials[tokenField] || !isExpired(credentials[expiresAtField], now)) return undefined;
+	return forcedRenewal(credentials, reference, credentialType, tokenField);
+}
+
+/**
+ * Options that make n8n run the credential's preAuthentication before the request whatever the
+ * stored token's age (and persist what it returns): the keep-alive of a refresh-token credential
+ * uses them to renew on schedule. Undefined without a saved credential to persist into.
+ */
+export function forcedRenewal(
+	credentials: ICredentialDataDecryptedObject,
+	reference: { id?: string | null; name: string } | undefined,
+	credentialType: string,
+	tokenField = 'accessToken',
+): IAdditionalCredentialOptions | undefined {
+	if (!reference?.id) return undefined;
 	return {
 		credentialsDecrypted: {
 			id: reference.id,
@@ -295,6 +320,17 @@ export function refreshExpiredToken(
 
 /** Marks an error raised by a credential's token exchange (see tokenExchangeError). */
 export const TOKEN_EXCHANGE_ERROR = 'tokenExchangeError';
+
+/** A credential's token-exchange error (tokenExchangeError), wherever n8n-core or a retry wrapped it. */
+export function tokenExchangeFailure(error: unknown): NodeApiError | undefined {
+	let current: unknown = error;
+	for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+		if (current instanceof NodeApiError && current.context?.[TOKEN_EXCHANGE_ERROR] === true) return current;
+		const next = current as { lastError?: unknown; cause?: unknown };
+		current = next.lastError ?? next.cause;
+	}
+	return undefined;
+}
 
 /**
  * The error a preAuthentication throws when no token could be obtained. preAuthentication has no
@@ -354,7 +390,9 @@ export async function credentialRequest(
 	try {
 		// No `allowedDomains` option here: n8n 2.41 adds the credential's own list to the hook's
 		// requests and refuses a request that brings one of its own.
-		return await helpers.helpers.httpRequest({ ...options, disableFollowRedirect: true });
+		// A caller that sets no abortSignal still gets the per-request deadline: n8n's timeout only measures idleness.
+		const abortSignal = options.abortSignal ?? AbortSignal.timeout(REQUEST_LIMITS.deadlineMs);
+		return await helpers.helpers.httpRequest({ ...options, abortSignal, disableFollowRedirect: true });
 	} catch (error) {
 		failure = error;
 	}
@@ -388,4 +426,253 @@ export function credentialTestRequest(
 		request: { ...request, disableFollowRedirect: true, sendCredentialsOnCrossOriginRedirect: false },
 		rules: [301, 302, 303, 307, 308].map((value) => ({ type: 'responseCode' as const, properties: { value, message } })),
 	};
+}
+
+/**
+ * The newest token this process minted for the credential, whatever its expiry (undefined when
+ * none): for credentials that plan their own renewal ahead of expiry (renewal.ts) and must see a
+ * token that `cachedToken` already counts as expired.
+ */
+export function peekToken(key: string): CachedToken | undefined {
+	return cache.get(key);
+}
+
+/*
+ * Across processes (n8n queue mode: a main and workers, one credential store in the database).
+ *
+ * The in-process cache and single-flight above cannot see a sibling process. When a worker mints,
+ * a provider that keeps one token per key (fiskaly's strictest mode) or rotates refresh tokens
+ * refuses the token every other process holds. n8n 2.41 hands preAuthentication only the token the
+ * execution read before its request (no lock, no store access), so the coordination sits around the
+ * request: the node re-reads the stored credential before each request, and on a 401 it first
+ * adopts a token a sibling process stored meanwhile, waiting a short random moment for a sibling's
+ * write to land before it asks for a new one (withStoredToken). preAuthentication then mints only
+ * when the store holds nothing better.
+ */
+
+const MAX_REMEMBERED = 1000;
+
+function remember<V>(map: Map<string, V> | Set<string>, key: string, value?: V): void {
+	if (map.size >= MAX_REMEMBERED && !map.has(key)) {
+		const oldest = map.keys().next().value;
+		if (oldest !== undefined) map.delete(oldest);
+	}
+	if (map instanceof Map) map.set(key, value as V);
+	else map.add(key);
+}
+
+/** Tokens a provider answered with 401 (by value): never offered from the cache again. */
+const refusedTokens = new Set<string>();
+/** Stored token -> the newer cached token `freshestToken` sent in its place (the store is stale). */
+const substitutions = new Map<string, string>();
+
+export function noteRefusedToken(token: string): void {
+	if (token !== '') remember(refusedTokens, token);
+}
+
+export function isRefusedToken(token: string): boolean {
+	return refusedTokens.has(token);
+}
+
+/** The token an execution's request really carried, given the token it read from the store. */
+export function tokenSentFor(storedToken: string): string {
+	return substitutions.get(storedToken) ?? storedToken;
+}
+
+/**
+ * An execution that asks for a token with the field emptied, after the token this process holds
+ * came back refused, is treated as holding that refused token: the fresh-token bound applies.
+ */
+function heldOrRefused(key: string, held: HeldToken): HeldToken {
+	if (held.accessToken !== '') return held;
+	const cached = cache.get(key);
+	if (!cached || !refusedTokens.has(cached.accessToken)) return held;
+	return { accessToken: cached.accessToken, accessTokenExpiresAt: cached.accessTokenExpiresAt };
+}
+
+/** Where a token credential keeps its token (see tokenFieldsOf); `false`: the credential type has none. */
+export interface StoredTokenFields {
+	/** The credential's `expirable` hidden property (default `accessToken`). */
+	field?: string;
+	/** Its ISO expiry, when the credential keeps one (default `accessTokenExpiresAt`). */
+	expiresAtField?: string;
+	/**
+	 * A provider's own renewal plan, for credentials that decide more than "send or renew" (Inbenta
+	 * renews ahead of expiry; Fatture in Cloud's device login keeps its state in the token field;
+	 * HubRise exchanges a newly pasted code). Given the credential as stored at this moment and what
+	 * the standard plan would send (the stored data, token field emptied when known expired or older
+	 * than this process's), it returns the data to hand n8n-core. Runs before every attempt,
+	 * including the one after a 401 that adopts a sibling's token.
+	 */
+	plan?: (stored: ICredentialDataDecryptedObject, standard: ICredentialDataDecryptedObject) => ICredentialDataDecryptedObject;
+	/**
+	 * After a 401 that no sibling's stored token answers: the data that makes preAuthentication renew
+	 * the refused token (default: the token field emptied). Inbenta puts the refused token where its
+	 * preAuthentication tries a refresh before authenticating again.
+	 */
+	renew?: (stored: ICredentialDataDecryptedObject, refused: string) => ICredentialDataDecryptedObject;
+	/**
+	 * True when a failed token exchange may mean that a sibling process used the same one-time grant a
+	 * moment before (HubRise: a pasted code, exchanged once): the request then waits briefly for the
+	 * sibling's token to land in the store and adopts it, instead of failing.
+	 */
+	grantUsedElsewhere?: (exchangeError: NodeApiError) => boolean;
+}
+
+/**
+ * Where a credential type keeps its token, found in its own properties: the `expirable` hidden field
+ * (the one n8n empties and refills through preAuthentication) and, when the type declares it, its
+ * `<field>ExpiresAt` companion. `false` when the type has no expirable field (a pasted API key or
+ * token, Basic auth, OAuth2): there is no token to coordinate, the credential is sent as read.
+ */
+export function tokenFieldsOf(properties: readonly INodeProperties[]): StoredTokenFields | false {
+	const token = properties.find((property) => property.type === 'hidden' && property.typeOptions?.expirable === true);
+	if (!token) return false;
+	const expiry = properties.find((property) => property.name === `${token.name}ExpiresAt`);
+	return { field: token.name, expiresAtField: expiry?.name ?? '' };
+}
+
+/**
+ * The credential as one request reads it. The same read serves the token to send, the adoption of
+ * a sibling's token after a 401, the allowed domains and the secrets of the moment (redaction):
+ * `seen` holds every object read or handed to n8n-core, which writes preAuthentication's output
+ * (or, for OAuth2, a refreshed token) into the very object, so the secrets minted during the
+ * request are in it without another read.
+ *
+ * `take()` hands out the first read once (later attempts of the same request, after a retry wait,
+ * read again); `fresh()` always reads (after a 401). A per-execution cache can be layered here:
+ * `take()` may serve the execution's copy, `fresh()` stays a real read.
+ */
+export class CredentialRead {
+	readonly seen: ICredentialDataDecryptedObject[] = [];
+	private first?: Promise<ICredentialDataDecryptedObject>;
+	private taken = false;
+
+	constructor(
+		private readonly ctx: StoredTokenContext,
+		readonly credentialType: string,
+	) {}
+
+	/** The request's first read (made once, shared by whoever asks first). */
+	async initial(): Promise<ICredentialDataDecryptedObject> {
+		this.first ??= this.read();
+		return await this.first;
+	}
+
+	/** The first read if no attempt used it yet, else a new read. */
+	async take(): Promise<ICredentialDataDecryptedObject> {
+		if (this.taken) return await this.fresh();
+		this.taken = true;
+		return await this.initial();
+	}
+
+	async fresh(): Promise<ICredentialDataDecryptedObject> {
+		return await this.read();
+	}
+
+	/** An object n8n-core works on (it may write a new token into it). */
+	note(data: ICredentialDataDecryptedObject | undefined): void {
+		if (data && !this.seen.includes(data)) this.seen.push(data);
+	}
+
+	private async read(): Promise<ICredentialDataDecryptedObject> {
+		const data = await this.ctx.getCredentials(this.credentialType);
+		this.note(data);
+		return data;
+	}
+}
+
+/** What withStoredToken needs from a node's context. */
+export interface StoredTokenContext {
+	getNode(): INode;
+	getCredentials(type: string, itemIndex?: number): Promise<ICredentialDataDecryptedObject>;
+}
+
+/** Rounds after the first attempt: adopt a sibling's token, renew, renew once more. */
+const MAX_TOKEN_ROUNDS = 3;
+/** A sibling's mint + write usually lands within this; waited (at random, spread) before renewing. */
+export const SIBLING_WAIT_MS = { min: 150, max: 900 };
+
+/**
+ * Sends one request of a token credential the queue-safe way. `send` gets the credential options
+ * to pass to `httpRequestWithAuthentication`: the credential as stored right now (its token field
+ * emptied when the token is known to be expired, or when this process holds a newer one than the
+ * store, so that preAuthentication runs and n8n stores the newer one; or as the provider's plan
+ * says), and n8n-core's own 401 retry switched off (`preAuthenticationRetryStatusCode: []`,
+ * n8n-core >= 2.40; older versions ignore it and retry first). On a 401 it re-reads the store: a
+ * token a sibling stored since is adopted; else, after a short random wait and another read, the
+ * token field is emptied so that preAuthentication renews (single-flight in this process, bounded
+ * as above). A credential without a string token field is handed to n8n-core as read (n8n-core
+ * then does not read it again); an OAuth2 call is sent unchanged (n8n-core reads and refreshes it).
+ */
+export async function withStoredToken<T>(
+	ctx: StoredTokenContext,
+	credentialType: string,
+	base: IAdditionalCredentialOptions | undefined,
+	fields: StoredTokenFields | false | undefined,
+	send: (options: IAdditionalCredentialOptions | undefined) => Promise<T>,
+	wait: (ms: number) => Promise<void> = sleep,
+	session: CredentialRead = new CredentialRead(ctx, credentialType),
+): Promise<T> {
+	const reference: INodeCredentialsDetails | undefined = ctx.getNode().credentials?.[credentialType];
+	if (!reference?.id || base?.oauth2) return await send(base);
+	const field = fields === false ? undefined : (fields?.field ?? 'accessToken');
+	const expiresAtField = fields === false || fields?.expiresAtField === undefined ? 'accessTokenExpiresAt' : fields.expiresAtField;
+	let stored = await session.take();
+	const handOver = (data: ICredentialDataDecryptedObject, extra: IAdditionalCredentialOptions = {}): IAdditionalCredentialOptions => {
+		session.note(data);
+		return { ...base, credentialsDecrypted: { id: reference.id as string, name: reference.name, type: credentialType, data }, ...extra };
+	};
+	if (field === undefined || typeof stored[field] !== 'string') {
+		// Nothing to coordinate: the provider's own copy, or the one read, so n8n-core does not read again.
+		return await send(base?.credentialsDecrypted ? (session.note(base.credentialsDecrypted.data), base) : handOver(stored));
+	}
+
+	const tokenOf = (data: ICredentialDataDecryptedObject) => (typeof data[field] === 'string' ? (data[field] as string) : '');
+	const renew = (data: ICredentialDataDecryptedObject) => ({ ...data, [field]: '' });
+	const stale = (token: string) => substitutions.has(token) && !refusedTokens.has(substitutions.get(token) as string);
+	const standard = (data: ICredentialDataDecryptedObject) => {
+		const token = tokenOf(data);
+		return token !== '' && (isExpired(data[expiresAtField]) || stale(token)) ? renew(data) : { ...data };
+	};
+	const planned = (data: ICredentialDataDecryptedObject) => (fields && fields.plan ? fields.plan(data, standard(data)) : standard(data));
+	const usable = (data: ICredentialDataDecryptedObject, refused: string) => {
+		const token = tokenOf(data);
+		return token !== '' && token !== refused && !refusedTokens.has(token) && !isExpired(data[expiresAtField]);
+	};
+
+	let data = planned(stored);
+	for (let round = 0; ; round++) {
+		let failure: unknown;
+		try {
+			return await send(handOver(data, { preAuthenticationRetryStatusCode: [] }));
+		} catch (error) {
+			failure = error;
+		}
+		const exchange = tokenExchangeFailure(failure);
+		if (exchange && round < MAX_TOKEN_ROUNDS && fields && fields.grantUsedElsewhere?.(exchange)) {
+			// A sibling exchanged the same one-time grant: its token is on its way to the store.
+			const held = tokenOf(stored);
+			stored = await session.fresh();
+			if (!usable(stored, held)) {
+				await wait(SIBLING_WAIT_MS.min + Math.random() * (SIBLING_WAIT_MS.max - SIBLING_WAIT_MS.min));
+				stored = await session.fresh();
+			}
+			if (!usable(stored, held)) throw failure;
+			data = planned(stored);
+			continue;
+		}
+		// Passed on unchanged: the request layer words it. A token exchange that failed (its error may say
+		// 401: a wrong secret) is not a refused token: nothing to adopt, nothing to renew.
+		if (round >= MAX_TOKEN_ROUNDS || extractHttpFailure(failure).status !== 401 || exchange) throw failure;
+		// n8n-core wrote the token preAuthentication returned into `data`; authenticate may have sent a newer one.
+		const refused = tokenSentFor(tokenOf(data));
+		noteRefusedToken(refused);
+		stored = await session.fresh();
+		if (!usable(stored, refused)) {
+			await wait(SIBLING_WAIT_MS.min + Math.random() * (SIBLING_WAIT_MS.max - SIBLING_WAIT_MS.min));
+			stored = await session.fresh();
+		}
+		data = usable(stored, refused) ? planned(stored) : fields && fields.renew ? fields.renew(stored, refused) : renew(stored);
+	}
 }

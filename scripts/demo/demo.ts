@@ -1,7 +1,7 @@
 // The demo as a reusable module: provider simulators + a throwaway real n8n (embedded SQLite, temp user
-// folder) with this package installed, demo credentials pointing at the simulators, one example workflow
-// per provider, the owner account set up and the Checkfront OAuth2 credential connected through n8n's own
-// connect flow. Used by `npm run demo` (scripts/demo/main.ts) and by the editor browser check
+// folder) with this package installed, demo credentials pointing at the simulators, example workflows for
+// every provider (fiskaly and Checkfront here, the others in scripts/demo/providers.ts) and the Checkfront
+// keep-alive, the owner account set up and every OAuth2 credential connected through n8n's own connect flow. Used by `npm run demo` (scripts/demo/main.ts) and by the editor browser check
 // (test/e2e/editor.e2e.test.ts). Everything listens on 127.0.0.1.
 import { execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
@@ -17,6 +17,10 @@ import type { OwnerInfo } from '../../test/e2e/lib/n8nRest';
 import { packDirectory } from '../../test/e2e/lib/standInPackage';
 import { CheckfrontSimulator } from '../../test/simulators/checkfront';
 import { FiskalySimulator } from '../../test/simulators/fiskaly';
+import { keepAliveDemoWorkflows } from './keepAlive';
+import { chain, keepAliveRunnableNow, manualTrigger } from './parts';
+import { EXTRA_PROVIDERS } from './providers';
+import type { DemoPicker, DemoSimulator, DemoWorkflow } from './providers';
 
 export const PACKAGE_NAME = 'n8n-nodes-authbridge';
 
@@ -35,6 +39,7 @@ export const DEMO_IDS = {
 	checkfrontOAuth2Credential: 'demoCfOAuth2Cred',
 	fiskalyWorkflow: 'demoFiskalyFlow1',
 	checkfrontWorkflow: 'demoCheckfrontWf',
+	keepAliveWorkflow: 'demoCfKeepAlive1',
 } as const;
 
 export const DEMO_NAMES = {
@@ -43,6 +48,7 @@ export const DEMO_NAMES = {
 	checkfrontOAuth2Credential: 'Checkfront OAuth2 (demo simulator)',
 	fiskalyWorkflow: 'fiskaly demo: sign a sale (SIGN DE)',
 	checkfrontWorkflow: 'Checkfront demo: ping + all bookings',
+	keepAliveWorkflow: 'Checkfront demo: keep the OAuth2 connection alive (weekly)',
 } as const;
 
 /** Ports tried first (stable URLs between runs); a free one is used when they are taken. */
@@ -108,7 +114,7 @@ export function portIsFree(port: number): Promise<boolean> {
 }
 
 /** Starts a simulator on its preferred port, or on a free one when that is taken. */
-async function startOn(server: { start(port?: number): Promise<string> }, preferred: number | undefined): Promise<string> {
+async function startOn(server: { start(port: number): Promise<string> }, preferred: number | undefined): Promise<string> {
 	if (preferred !== undefined) {
 		try {
 			return await server.start(preferred);
@@ -151,14 +157,7 @@ export function demoCredentials(urls: DemoUrls, fiskaly: FiskalySimulator, check
 const FISKALY_TYPE = `${PACKAGE_NAME}.fiskaly`;
 const CHECKFRONT_TYPE = `${PACKAGE_NAME}.checkfront`;
 
-const trigger = {
-	id: 'd0000000-0000-4000-8000-000000000001',
-	name: "When clicking 'Execute workflow'",
-	type: 'n8n-nodes-base.manualTrigger',
-	typeVersion: 1,
-	position: [0, 0],
-	parameters: {},
-};
+const trigger = manualTrigger('d0000000-0000-4000-8000-000000000001');
 
 const RECEIPT = {
 	schema: {
@@ -172,14 +171,8 @@ const RECEIPT = {
 	},
 };
 
-function chain(names: string[]): Record<string, unknown> {
-	const connections: Record<string, unknown> = {};
-	for (let i = 0; i + 1 < names.length; i++) connections[names[i]] = { main: [[{ node: names[i + 1], type: 'main', index: 0 }]] };
-	return connections;
-}
-
 /** One example workflow per provider: a manual trigger and a few meaningful operations. */
-export function demoWorkflows(): Array<{ id: string; name: string; nodes: object[]; connections: object }> {
+export function demoWorkflows(): DemoWorkflow[] {
 	const fiskalyCred = { fiskalyApi: { id: DEMO_IDS.fiskalyCredential, name: DEMO_NAMES.fiskalyCredential } };
 	const fiskalyNode = (id: number, name: string, x: number, parameters: Record<string, unknown>) => ({
 		id: `d0000000-0000-4000-8000-0000000001${String(id).padStart(2, '0')}`,
@@ -222,6 +215,7 @@ export function demoWorkflows(): Array<{ id: string; name: string; nodes: object
 			}),
 		],
 		connections: chain([trigger.name, 'List TSS', 'Register Cash Register', 'Start Transaction', 'Finish Transaction']),
+		resultNode: 'Finish Transaction',
 	};
 	const checkfront = {
 		id: DEMO_IDS.checkfrontWorkflow,
@@ -252,8 +246,50 @@ export function demoWorkflows(): Array<{ id: string; name: string; nodes: object
 			},
 		],
 		connections: chain([trigger.name, 'Ping (API key)', 'All Bookings (OAuth2)']),
+		resultNode: 'All Bookings (OAuth2)',
 	};
-	return [fiskaly, checkfront];
+	return [fiskaly, checkfront, keepAliveDemoWorkflow()];
+}
+
+/**
+ * The published keep-alive template bound to the demo's Checkfront OAuth2 credential. Imported inactive (the
+ * schedule runs once the user activates it); a manual trigger beside the schedule lets it run now, from the
+ * editor or `n8n execute` (which starts only at a manual trigger).
+ */
+export function keepAliveDemoWorkflow(): DemoWorkflow {
+	const [workflow] = keepAliveDemoWorkflows({
+		packageName: PACKAGE_NAME,
+		workflowId: DEMO_IDS.keepAliveWorkflow,
+		checkfrontOAuth2Credential: { id: DEMO_IDS.checkfrontOAuth2Credential, name: DEMO_NAMES.checkfrontOAuth2Credential },
+	});
+	return {
+		...keepAliveRunnableNow(workflow, CHECKFRONT_TYPE, 'd0000000-0000-4000-8000-000000000301'),
+		id: DEMO_IDS.keepAliveWorkflow,
+		name: DEMO_NAMES.keepAliveWorkflow,
+	};
+}
+
+/** The n8n import:workflow object of a demo workflow (without the demo's own notes). */
+function importable({ resultNode: _resultNode, interactive: _interactive, ...workflow }: DemoWorkflow): object {
+	return workflow;
+}
+
+/** A demo workflow as the demo's users and checks see it. */
+export interface DemoWorkflowInfo {
+	id: string;
+	name: string;
+	/** The node whose output shows the result. */
+	resultNode: string;
+	/** Set when a run needs a person: why, and what to do. */
+	interactive?: string;
+}
+
+/** A provider that joined later, running: where its simulator listens, what to print, its picker. */
+export interface RunningProvider {
+	name: string;
+	url: string;
+	printout: string[];
+	picker: DemoPicker;
 }
 
 export interface DemoOptions {
@@ -276,7 +312,9 @@ export interface Demo {
 	server: N8nServer;
 	fiskaly: FiskalySimulator;
 	checkfront: CheckfrontSimulator;
-	workflows: Array<{ id: string; name: string }>;
+	/** HubRise, Inbenta, Fatture in Cloud (scripts/demo/providers.ts). */
+	providers: RunningProvider[];
+	workflows: DemoWorkflowInfo[];
 	/** Runs a demo workflow once with `n8n execute` (against the same database); throws if it fails. */
 	runWorkflow(id: string): Promise<N8nRun>;
 	/** Stops n8n (its whole process group) and the simulators and removes the temp data. Idempotent. */
@@ -288,11 +326,15 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
 	const log = opts.log ?? ((m: string) => process.stderr.write(`[demo] ${m}\n`));
 	const fiskaly = new FiskalySimulator({ tssCount: 2 });
 	const checkfront = new CheckfrontSimulator();
+	const extras = EXTRA_PROVIDERS.map((provider) => {
+		const run = provider.create();
+		return { provider, run, simulator: run.simulator as DemoSimulator };
+	});
 	let n8n: N8nInstance | undefined;
 	let server: N8nServer | undefined;
 	// the simulators record every request; a demo left running for days must not grow without bound
 	const trim = setInterval(() => {
-		for (const s of [fiskaly.server, checkfront.server]) if (s.requests.length > 5000) s.clearLog();
+		for (const s of [fiskaly.server, checkfront.server, ...extras.flatMap((extra) => extra.simulator.servers())]) if (s.requests.length > 5000) s.clearLog();
 	}, 60_000);
 	trim.unref();
 	let stopped: Promise<void> | undefined;
@@ -301,7 +343,7 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
 			clearInterval(trim);
 			await server?.stop().catch(() => undefined);
 			await n8n?.dispose().catch(() => undefined);
-			await Promise.all([fiskaly.stop(), checkfront.stop()]);
+			await Promise.all([fiskaly.stop(), checkfront.stop(), ...extras.map((extra) => extra.simulator.stop())]);
 		})());
 
 	try {
@@ -313,14 +355,20 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
 			fiskaly: await startOn(fiskaly.server, PREFERRED_PORTS.fiskaly),
 			checkfront: await startOn(checkfront.server, PREFERRED_PORTS.checkfront),
 		};
-		log(`simulators: fiskaly ${urls.fiskaly}, Checkfront ${urls.checkfront}`);
+		const extraUrls: string[] = [];
+		for (const extra of extras) extraUrls.push(await startOn(extra.simulator, extra.provider.preferredPort));
+		log(`simulators: fiskaly ${urls.fiskaly}, Checkfront ${urls.checkfront}${extras.map((extra, i) => `, ${extra.provider.name} ${extraUrls[i]}`).join('')}`);
 
 		n8n = await N8nInstance.create({ line: opts.line, packageTarball: opts.packageTarball, keepFolder: opts.keepFolder });
 		log(`n8n ${opts.line.version}: user folder ${n8n.userFolder}`);
-		await n8n.importCredentials(demoCredentials(urls, fiskaly, checkfront));
-		const workflows = demoWorkflows();
-		await n8n.importWorkflow(workflows);
-		log('imported 3 demo credentials and 2 workflows');
+		const credentials = [
+			...demoCredentials(urls, fiskaly, checkfront),
+			...extras.flatMap((extra, i) => extra.run.credentials(extraUrls[i])),
+		];
+		await n8n.importCredentials(credentials);
+		const workflows = [...demoWorkflows(), ...extras.flatMap((extra) => extra.run.workflows())];
+		await n8n.importWorkflow(workflows.map(importable));
+		log(`imported ${credentials.length} demo credentials and ${workflows.length} workflows`);
 
 		log('starting n8n ...');
 		server = await n8n.startServer(180_000, { port });
@@ -328,8 +376,9 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
 		const rest = new N8nRest(server.baseUrl);
 		await rest.setupOwner(DEMO_OWNER);
 		// n8n's real connect flow: authorize URL from n8n -> simulator approves -> callback -> token exchange
-		await rest.connectOAuth2(DEMO_IDS.checkfrontOAuth2Credential);
-		log('owner set up; Checkfront OAuth2 credential connected');
+		const oauth2 = [DEMO_IDS.checkfrontOAuth2Credential, ...extras.flatMap((extra) => extra.run.connectOAuth2 ?? [])];
+		for (const id of oauth2) await rest.connectOAuth2(id);
+		log(`owner set up; ${oauth2.length} OAuth2 credential(s) connected through n8n's own flow`);
 
 		const instance = n8n;
 		return {
@@ -341,7 +390,8 @@ export async function startDemo(opts: DemoOptions): Promise<Demo> {
 			server,
 			fiskaly,
 			checkfront,
-			workflows: workflows.map(({ id, name }) => ({ id, name })),
+			providers: extras.map((extra, i) => ({ name: extra.provider.name, url: extraUrls[i], printout: extra.run.printout(extraUrls[i]), picker: extra.run.picker })),
+			workflows: workflows.map(({ id, name, resultNode, interactive }) => ({ id, name, resultNode, ...(interactive ? { interactive } : {}) })),
 			runWorkflow: (id: string) => instance.execute(id),
 			stop,
 		};

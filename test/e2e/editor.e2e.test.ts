@@ -2,16 +2,19 @@
 // Starts the same setup as `npm run demo` (scripts/demo/demo.ts), drives Debian's Chromium (/usr/bin/chromium,
 // see scripts/ensure-chromium.sh; playwright-core never downloads a browser), logs in, opens the demo
 // workflows and asserts that the package's nodes render with their icons and that its credential types are
-// offered. Screenshots go to .e2e-artifacts/ (gitignored). Also runs both demo workflows once.
+// offered. Screenshots go to .e2e-artifacts/ (gitignored). Also runs every demo workflow that needs no person
+// once (every provider's, and the Checkfront keep-alive), and asks n8n for one picker per provider over REST.
 import * as fs from 'fs';
 import * as path from 'path';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
+import type { IDataObject } from 'n8n-workflow';
 
 import { buildAndPack, DEMO_IDS, DEMO_NAMES, DEMO_OWNER, ensureLine, PACKAGE_NAME, startDemo, tempPackDir } from '../../scripts/demo/demo';
 import type { Demo } from '../../scripts/demo/demo';
 import { REPO_ROOT, selectedLines } from './lib/lines';
-import { nodeOutput } from './lib/n8nInstance';
+import { nodeOutput, packageProblems } from './lib/n8nInstance';
+import { N8nRest } from './lib/n8nRest';
 import { freePort, stopAll } from './lib/proc';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -85,12 +88,17 @@ describe.each(selectedLines().map((l) => [`${l.id} (n8n ${l.version})`, l] as co
 		browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
 		const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
 		page = await context.newPage();
-		page.setDefaultTimeout(30_000);
+		// generous: on a loaded 2-core machine the editor bundle alone can take over 30 s to load (seen in a CI rehearsal)
+		page.setDefaultTimeout(90_000);
 	}, SETUP_TIMEOUT);
 
 	afterAll(async () => {
 		await browser?.close();
 		await demo?.stop();
+	});
+
+	test('n8n started clean: no package problem in its startup log', () => {
+		expect(packageProblems(demo.server.startupLog, PACKAGE_NAME)).toEqual([]);
 	});
 
 	test('logs in with the demo login', async () => {
@@ -165,11 +173,59 @@ describe.each(selectedLines().map((l) => [`${l.id} (n8n ${l.version})`, l] as co
 		await page.keyboard.press('Escape');
 	});
 
-	test('both demo workflows run successfully against the simulators', async () => {
+	test('every demo workflow runs successfully against the simulators', async () => {
 		const fiskaly = await demo.runWorkflow(DEMO_IDS.fiskalyWorkflow);
 		expect(nodeOutput(fiskaly, 'Finish Transaction')).toEqual([expect.objectContaining({ state: 'FINISHED', latest_revision: 2 })]);
 		const checkfront = await demo.runWorkflow(DEMO_IDS.checkfrontWorkflow);
 		expect(nodeOutput(checkfront, 'Ping (API key)')).toHaveLength(1);
 		expect(nodeOutput(checkfront, 'All Bookings (OAuth2)')).toHaveLength(demo.checkfront.bookings.length);
+		// every provider and the keep-alive: each run succeeds (execute throws on a failed run) with items at its
+		// result node; only a workflow that needs a person (the device-code login) is left out
+		const others = demo.workflows.filter((w) => ![DEMO_IDS.fiskalyWorkflow, DEMO_IDS.checkfrontWorkflow].includes(w.id as never));
+		expect(others.filter((w) => w.interactive).map((w) => w.name)).toEqual([expect.stringMatching(/^Fatture in Cloud .*device code/)]);
+		const items: Record<string, IDataObject[]> = {};
+		for (const workflow of others.filter((w) => !w.interactive)) {
+			items[workflow.id] = nodeOutput(await demo.runWorkflow(workflow.id), workflow.resultNode) as IDataObject[];
+		}
+		expect(Object.keys(items)).toHaveLength(others.length - 1);
+		expect(Object.entries(items).filter(([, output]) => output.length === 0)).toEqual([]);
+		expect(items[DEMO_IDS.keepAliveWorkflow]).toEqual([expect.objectContaining({ connection: 'ok' })]);
+	});
+
+	test('pickers: n8n lists Checkfront bookings and fiskaly TSS through the nodes\' list search', async () => {
+		const rest = new N8nRest(demo.editorUrl);
+		await rest.login(DEMO_OWNER);
+		const bookings = await rest.resourceLocatorResults({
+			nodeType: `${PACKAGE_NAME}.checkfront`,
+			methodName: 'searchBookings',
+			path: 'parameters.bookingId',
+			currentNodeParameters: { authentication: 'checkfrontOAuth2Api', resource: 'booking', operation: 'get' },
+			credentials: { checkfrontOAuth2Api: { id: DEMO_IDS.checkfrontOAuth2Credential, name: DEMO_NAMES.checkfrontOAuth2Credential } },
+			filter: demo.checkfront.bookings[0].code,
+		});
+		expect(bookings.results.map((entry) => entry.value)).toEqual([demo.checkfront.bookings[0].code]);
+		const tss = await rest.resourceLocatorResults({
+			nodeType: `${PACKAGE_NAME}.fiskaly`,
+			methodName: 'searchTss',
+			path: 'parameters.tssId',
+			currentNodeParameters: { resource: 'tss', operation: 'get' },
+			credentials: { fiskalyApi: { id: DEMO_IDS.fiskalyCredential, name: DEMO_NAMES.fiskalyCredential } },
+		});
+		expect(tss.results.map((entry) => entry.value).sort()).toEqual([...demo.fiskaly.tss.keys()].sort());
+	});
+
+	test('pickers: one per provider that joined later (HubRise orders, Inbenta products, Fatture in Cloud companies)', async () => {
+		const rest = new N8nRest(demo.editorUrl);
+		await rest.login(DEMO_OWNER);
+		const listed: Record<string, string[]> = {};
+		const expected: Record<string, string[]> = {};
+		for (const { name, picker } of demo.providers) {
+			const { kind, expected: want, ...request } = picker;
+			const entries = kind === 'listSearch' ? (await rest.resourceLocatorResults(request)).results : await rest.loadOptions(request);
+			listed[name] = entries.map((entry) => String(entry.value)).sort();
+			expected[name] = want().sort();
+		}
+		expect(listed).toEqual(expected);
+		expect(Object.values(expected).every((values) => values.length > 0)).toBe(true);
 	});
 });

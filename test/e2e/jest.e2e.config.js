@@ -18,4 +18,8 @@ module.exports = {
   testTimeout: 10 * 60 * 1000,
   slowTestThreshold: 60,
   verbose: true,
+  // A suite that leaves a handle open (a child process pipe, a keep-alive socket) must not hold CI until its
+  // hard timeout: the last CI run finished all tests in 22 min and then hung for an hour. Every suite stops
+  // its own servers in afterAll; forceExit only ends what a failure path forgot.
+  forceExit: true,
 };

@@ -101,6 +101,9 @@ const isExpression = (value: unknown): value is string => typeof value === 'stri
 export class TestCredentialsHelper extends ICredentialsHelper {
 	readonly preAuthCalls: PreAuthCall[] = [];
 
+	/** Credential reads (getDecrypted: a node's getCredentials or n8n-core's own), per credential type. */
+	readonly reads = new Map<string, number>();
+
 	/** Set by the runner before each execution: expressions resolve against this workflow. */
 	workflow?: Workflow;
 
@@ -229,6 +232,7 @@ export class TestCredentialsHelper extends ICredentialsHelper {
 		_executeData?: unknown,
 		raw?: boolean,
 	): Promise<ICredentialDataDecryptedObject> {
+		this.reads.set(type, (this.reads.get(type) ?? 0) + 1);
 		const stored = this.store.read(details.id ?? '');
 		if (raw) return stored;
 		const properties = this.registry.properties(type);

@@ -1,4 +1,4 @@
-import { ExecuteContext, ExecutionLifecycleHooks, LoadOptionsContext, RoutingNode, WorkflowExecute } from 'n8n-core';
+import { ExecuteContext, ExecutionLifecycleHooks, HookContext, LoadOptionsContext, PollContext, RoutingNode, WebhookContext, WorkflowExecute } from 'n8n-core';
 import type {
 	ICredentialType,
 	IDataObject,
@@ -63,6 +63,8 @@ export interface RunOptions {
 	credentials?: Record<string, string>;
 	/** Input items; one empty item by default. */
 	items?: IDataObject[];
+	/** Whole input items (with binary data); used instead of `items` when set. */
+	inputItems?: INodeExecutionData[];
 	continueOnFail?: boolean;
 	typeVersion?: number;
 	/** Execution mode, as n8n would pass it. */
@@ -245,7 +247,7 @@ export class Harness {
 
 		const additionalData = this.additionalData(hooks);
 
-		const input = (options.items ?? [{}]).map((json, index) => ({ json, pairedItem: { item: index } }));
+		const input = options.inputItems ?? (options.items ?? [{}]).map((json, index) => ({ json, pairedItem: { item: index } }));
 		const runData = createRunExecutionData({
 			executionData: {
 				nodeExecutionStack: [{ node, data: { main: [input] }, source: null }],
@@ -258,6 +260,56 @@ export class Harness {
 		const items = taskData?.data?.main?.[0] ?? [];
 		const error = (taskData?.error ?? run.data.resultData.error) as RunResult['error'];
 		return { items, error, run };
+	}
+
+	/**
+	 * A trigger node's webhook method (`checkExists`, `create`, `delete`) as n8n calls it on
+	 * activation and deactivation: n8n-core's HookContext, the node's webhook URL under
+	 * `webhookBaseUrl` (n8n's production URL: <base>/<webhookId>/<path>).
+	 */
+	async webhookMethod(
+		options: RunOptions & { method: 'checkExists' | 'create' | 'delete'; webhookBaseUrl: string; webhookId: string },
+	): Promise<boolean> {
+		const { node, workflow } = this.nodeInWorkflow(options);
+		node.webhookId = options.webhookId;
+		const additionalData = { ...this.additionalData(), webhookBaseUrl: options.webhookBaseUrl } as IWorkflowExecuteAdditionalData;
+		const nodeType = this.nodeTypes.getByNameAndVersion(options.type);
+		const description = nodeType.description.webhooks?.[0];
+		if (!description) throw new Error(`${options.type} has no webhook`);
+		const context = new HookContext(workflow, node, additionalData, 'trigger', 'activate', {
+			httpMethod: 'POST',
+			node: node.name,
+			path: `${options.webhookId}/${description.path}`,
+			webhookDescription: description,
+			workflowId: 'harness',
+			workflowExecuteAdditionalData: additionalData,
+		} as never);
+		const method = nodeType.webhookMethods?.default?.[options.method];
+		if (!method) throw new Error(`${options.type} has no webhook method ${options.method}`);
+		return await method.call(context);
+	}
+
+	/** A trigger node's `webhook()` for one real HTTP request, as n8n's webhook server calls it. */
+	async webhookCall(options: RunOptions & { request: unknown; response: unknown }) {
+		const { node, workflow } = this.nodeInWorkflow(options);
+		const additionalData = { ...this.additionalData(), httpRequest: options.request, httpResponse: options.response } as unknown as IWorkflowExecuteAdditionalData;
+		const nodeType = this.nodeTypes.getByNameAndVersion(options.type);
+		const description = nodeType.description.webhooks?.[0];
+		const context = new WebhookContext(workflow, node, additionalData, 'webhook', { httpMethod: 'POST', node: node.name, path: 'x', webhookDescription: description, workflowId: 'harness' } as never, [], null);
+		if (!nodeType.webhook) throw new Error(`${options.type} has no webhook()`);
+		return await nodeType.webhook.call(context);
+	}
+
+	/**
+	 * A polling trigger's `poll()` as n8n's poller calls it: n8n-core's PollContext, the node's
+	 * static data kept in `staticData` between polls (n8n saves it after each poll).
+	 */
+	async poll(options: RunOptions & { staticData: IDataObject }) {
+		const { node, workflow } = this.nodeInWorkflow(options);
+		const context = new PollContext(workflow, node, this.additionalData(), 'trigger', 'activate', undefined, undefined, undefined, undefined, () => options.staticData);
+		const nodeType = this.nodeTypes.getByNameAndVersion(options.type);
+		if (!nodeType.poll) throw new Error(`${options.type} has no poll()`);
+		return await nodeType.poll.call(context);
 	}
 
 	/**

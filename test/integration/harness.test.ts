@@ -38,7 +38,7 @@ describe('harness: n8n-core execution path', () => {
 		expect(sim.server.requestsTo('GET', '/me')[0].headers.authorization).toBe(`Bearer ${String(stored.accessToken)}`);
 	});
 
-	it("follows n8n-core's 401 path: preAuthentication once, request resent once, new token stored", async () => {
+	it('a 401 renews the token: preAuthentication once (token field emptied by the request layer), request resent once, new token stored', async () => {
 		harness.addCredential('c1', 'referenceTokenApi', {
 			baseUrl: sim.server.url,
 			apiKey: sim.apiKey,
@@ -54,8 +54,10 @@ describe('harness: n8n-core execution path', () => {
 			'POST /token ',
 			`GET /me Bearer ${newToken}`,
 		]);
+		// n8n-core's own 401 retry is switched off (preAuthenticationRetryStatusCode: []): the shared request
+		// layer re-read the store, found no newer token, and had n8n run preAuthentication with the token emptied.
 		expect(harness.credentialsHelper.preAuthCalls.filter((call) => call.ran)).toEqual([
-			{ type: 'referenceTokenApi', credentialsExpired: true, ran: true },
+			{ type: 'referenceTokenApi', credentialsExpired: false, ran: true },
 		]);
 		expect(newToken).not.toBe('stale-token-from-yesterday');
 		expect(harness.store.writes.get('c1')).toBe(1);

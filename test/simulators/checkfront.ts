@@ -102,12 +102,16 @@ export class CheckfrontSimulator {
 	/** Origin that every /api/ request is 301-redirected to, when the account has "migrated". */
 	private migration?: string;
 	private expireOnApiRequest?: number;
+	private refreshGate?: { count: number; release: Array<() => void>; timer: NodeJS.Timeout };
 
 	constructor() {
 		this.setBookings(250);
 		const s = this.server;
 		s.on('GET', '/oauth', (request) => this.authorize(request));
-		s.on('POST', '/oauth/token', (request) => this.token(request));
+		s.on('POST', '/oauth/token', async (request) => {
+			await this.gate(request);
+			return this.token(request);
+		});
 		s.on('GET', `${API}/ping`, (request) => this.api(request, () => this.ping(request)));
 		s.on('GET', `${API}/booking/index`, (request) => this.api(request, () => this.bookingIndex(request)));
 		s.on('GET', `${API}/booking`, (request) => this.api(request, () => this.bookingIndex(request)));
@@ -150,6 +154,7 @@ export class CheckfrontSimulator {
 		this.notes.length = 0;
 		this.migration = undefined;
 		this.expireOnApiRequest = undefined;
+		this.openGate();
 		this.accessTokenLifetimeSeconds = 14000;
 		this.refreshTokenLifetimeSeconds = 14 * 24 * 3600;
 		this.setBookings(bookings);
@@ -216,6 +221,32 @@ export class CheckfrontSimulator {
 	/** From now on, every /api/ request answers 301 to the same path on `origin` (or stops, with undefined). */
 	migrateTo(origin: string | undefined): void {
 		this.migration = origin;
+	}
+
+	/**
+	 * A deterministic race: refresh grants are held until `count` have arrived (or `maxWaitMs` has
+	 * passed), then answered in arrival order, so the first rotates the pair and the others present a
+	 * refresh token that was just used.
+	 */
+	holdRefreshes(count: number, maxWaitMs = 60_000): void {
+		const gate = { count, release: [] as Array<() => void>, timer: setTimeout(() => this.openGate(), maxWaitMs) };
+		this.refreshGate = gate;
+	}
+
+	private openGate(): void {
+		const gate = this.refreshGate;
+		if (!gate) return;
+		this.refreshGate = undefined;
+		clearTimeout(gate.timer);
+		for (const release of gate.release) release();
+	}
+
+	private async gate(request: RecordedRequest): Promise<void> {
+		const gate = this.refreshGate;
+		if (!gate || (request.body as Record<string, string> | undefined)?.grant_type !== 'refresh_token') return;
+		const held = new Promise<void>((resolve) => gate.release.push(resolve));
+		if (gate.release.length >= gate.count) this.openGate();
+		await held;
 	}
 
 	/** Refresh grants seen at the token endpoint, in order. */

@@ -21,6 +21,8 @@ export interface RecordedRequest {
 	body: unknown;
 	/** ms since epoch when the request arrived. */
 	at: number;
+	/** The client's TCP port (which process sent it can be told from it while the connection is open). */
+	remotePort?: number;
 }
 
 export interface Reply {
@@ -52,7 +54,9 @@ export type Fault =
 	/** A JSON body sent one byte every `everyMs`: never idle long enough for an idle timeout. */
 	| { kind: 'trickle'; everyMs: number; status?: number; bytes?: number }
 	/** A JSON array (or any JSON value) as the whole body. */
-	| { kind: 'body'; status?: number; json: unknown };
+	| { kind: 'body'; status?: number; json: unknown }
+	/** The request waits until `until` settles, then is answered as usual (a request on the wire while a sibling acts). */
+	| { kind: 'hold'; until: Promise<unknown> };
 
 interface ArmedFault {
 	fault: Fault;
@@ -92,6 +96,8 @@ function parseBody(raw: string, contentType: string | undefined): unknown {
 
 export class SimulatorServer {
 	readonly requests: RecordedRequest[] = [];
+	/** Called for every request as it arrives, before it is answered (the connection is still open). */
+	onRequest?: (request: RecordedRequest) => void;
 	private readonly routes: Route[] = [];
 	private faults: ArmedFault[] = [];
 	private server?: Server;
@@ -186,11 +192,15 @@ export class SimulatorServer {
 			rawBody,
 			body: parseBody(rawBody, headers['content-type']),
 			at: Date.now(),
+			remotePort: req.socket.remotePort,
 		};
 		this.requests.push(request);
+		this.onRequest?.(request);
 
 		const fault = this.takeFault(request);
-		if (fault) {
+		if (fault?.kind === 'hold') {
+			await fault.until.catch(() => undefined);
+		} else if (fault) {
 			await this.applyFault(fault, res, request);
 			return;
 		}
@@ -250,6 +260,8 @@ export class SimulatorServer {
 					text: '{"data": [{"id": 1, "name": "cut of',
 				});
 				return;
+			case 'hold':
+				return; // handled before routing
 			case 'stall':
 				await new Promise((resolve) => setTimeout(resolve, fault.ms));
 				if (!res.destroyed) this.send(res, { status: 504, json: { message: 'stalled' } });

@@ -6,8 +6,10 @@ import { toNodeApiError } from '../../nodes/shared/errors';
 import { oauthRefreshFailure } from '../../nodes/shared/failures';
 
 /**
- * The shapes n8n-core hands over when an OAuth2 refresh fails, reproduced from the installed
- * packages: httpRequestWithAuthentication wraps whatever requestOAuth2 threw in a NodeApiError.
+ * The shapes n8n-core hands over when an OAuth2 refresh fails, built with this repo's (2.x)
+ * n8n-workflow, whose NodeApiError keeps the wrapped error. What 1.x really hands over (a wrapper
+ * that dropped the AuthError) is tested with each line's own classes in
+ * test/e2e/lines-failures.e2e.test.ts.
  */
 const node = { id: '1', name: 'Node', type: 'x', typeVersion: 1, position: [0, 0], parameters: {} } as INode;
 const context = { provider: 'Acme', secrets: ['rt-secret-value'] };
@@ -29,7 +31,7 @@ describe('failed OAuth2 refresh -> reconnect advice (any provider)', () => {
 		expect(error.failure).toEqual({ cause: 'credential-invalid' });
 	});
 
-	it('n8n-core 1.x: the raw AuthError of @n8n/client-oauth2 (invalid_grant)', () => {
+	it('an AuthError of @n8n/client-oauth2 kept inside the wrapper (invalid_grant)', () => {
 		const auth = new AuthError('The provided authorization grant ... or refresh token is invalid, expired, revoked ...', {
 			error: 'invalid_grant',
 			error_description: 'Refresh token rt-secret-value is invalid or expired',

@@ -1,4 +1,5 @@
 import { customApiCallResource } from '../../shared/customApiCall';
+import { keepAliveResource } from '../../shared/keepAlive';
 import type { Resource } from '../../shared/operations';
 import { apiPath, checkfrontRequest } from '../transport';
 import type { CheckfrontApi } from '../transport';
@@ -17,4 +18,13 @@ const customApiCall = customApiCallResource<CheckfrontApi>({
 	send: async (call, request) => await checkfrontRequest(call, request.method, request.path, request),
 });
 
-export const RESOURCES: Array<Resource<CheckfrontApi>> = [account, booking, category, customApiCall, customer, event, item];
+export const RESOURCES: Array<Resource<CheckfrontApi>> = [
+	account,
+	booking,
+	category,
+	keepAliveResource<CheckfrontApi>(),
+	customApiCall,
+	customer,
+	event,
+	item,
+];

@@ -21,6 +21,15 @@ export interface N8nInstanceOptions {
   keepFolder?: boolean;
 }
 
+export interface N8nWorker {
+  /** Process id of the worker (its process group leader). */
+  pid: number;
+  /** Everything the worker printed so far. */
+  log(): string;
+  startMs: number;
+  stop(): Promise<void>;
+}
+
 export interface N8nServer {
   baseUrl: string;
   port: number;
@@ -193,7 +202,10 @@ export class N8nInstance {
   async executeRaw(workflowId: string, timeoutMs?: number): Promise<ExecuteResult> {
     const cli = await this.cli(['execute', `--id=${workflowId}`, '--rawOutput'], timeoutMs);
     const run = extractRun(cli.stdout) ?? extractRun(cli.stdout + '\n' + cli.stderr);
-    const failed = cli.code !== 0 || !run || Boolean(run?.data?.resultData?.error);
+    // n8n 2.41's CLI sometimes dies of SIGSEGV while exiting after it printed a finished run (seen with base
+    // nodes only, too): a complete run without an error that was printed whole still counts as the run's result.
+    const diedAfterRun = cli.code === null && Boolean(cli.signal) && Boolean(run?.data?.resultData?.lastNodeExecuted);
+    const failed = (cli.code !== 0 && !diedAfterRun) || !run || Boolean(run?.data?.resultData?.error);
     return { ok: !failed, run, cli };
   }
 
@@ -223,6 +235,21 @@ export class N8nInstance {
     }
   }
 
+  /** Spawns a long-running `n8n <args>` (server, worker), collecting its output; stop() saves it as a log file. */
+  private spawnLongRunning(args: string[], env: NodeJS.ProcessEnv, title: string) {
+    const child = trackedSpawn(this.line.nodeBin, [this.line.n8nBin, ...args], { cwd: this.root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.servers.add(child);
+    let out = '';
+    child.stdout!.on('data', (d) => (out += d));
+    child.stderr!.on('data', (d) => (out += d));
+    const stop = async () => {
+      await stopProcess(child);
+      this.servers.delete(child);
+      this.saveLog(args[0], `$ ${title}\n${out}`);
+    };
+    return { child, output: () => out, stop };
+  }
+
   /**
    * `n8n start` on a free loopback port (or `opts.port`, e.g. the demo's preferred 5678); resolves once the
    * REST API answers (see the probe).
@@ -237,16 +264,7 @@ export class N8nInstance {
       // WEBHOOK_URL as well only earns a deprecation warning on 2.x): keep them on loopback
       N8N_EDITOR_BASE_URL: `${baseUrl}/`,
     });
-    const child = trackedSpawn(this.line.nodeBin, [this.line.n8nBin, 'start'], { cwd: this.root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    this.servers.add(child);
-    let out = '';
-    child.stdout!.on('data', (d) => (out += d));
-    child.stderr!.on('data', (d) => (out += d));
-    const stop = async () => {
-      await stopProcess(child);
-      this.servers.delete(child);
-      this.saveLog('start', `$ n8n start on ${baseUrl}\n${out}`);
-    };
+    const { child, output, stop } = this.spawnLongRunning(['start'], env, `n8n start on ${baseUrl}`);
     try {
       await pollUntil(
         `n8n ${this.line.version} server on ${baseUrl}`,
@@ -273,11 +291,39 @@ export class N8nInstance {
       );
     } catch (e) {
       await stop();
-      throw new Error(`${(e as Error).message}\nserver output:\n${tail(out, 8000)}`);
+      throw new Error(`${(e as Error).message}\nserver output:\n${tail(output(), 8000)}`);
     }
-    const startupLog = out;
+    const startupLog = output();
     if (!this.startupLog) this.startupLog = startupLog;
-    return { baseUrl, port, startupLog, log: () => out, startMs: Date.now() - t0, stop };
+    return { baseUrl, port, startupLog, log: output, startMs: Date.now() - t0, stop };
+  }
+
+  /**
+   * `n8n worker --concurrency=N` (queue mode: give the instance EXECUTIONS_MODE=queue, the Redis and
+   * Postgres settings in `env`); resolves once the worker says it is ready. Workers open no HTTP port.
+   */
+  async startWorker(concurrency: number, timeoutMs = 180_000): Promise<N8nWorker> {
+    const t0 = Date.now();
+    const env = await this.env();
+    const { child, output, stop } = this.spawnLongRunning(['worker', `--concurrency=${concurrency}`], env, `n8n worker --concurrency=${concurrency}`);
+    try {
+      await pollUntil(
+        `n8n ${this.line.version} worker`,
+        async () => {
+          if (child.exitCode !== null || child.signalCode !== null) {
+            throw Object.assign(new Error(`n8n worker exited early (${child.exitCode ?? child.signalCode})`), { fatal: true });
+          }
+          return output().includes('n8n worker is now ready') ? true : undefined;
+        },
+        timeoutMs,
+        200,
+      );
+    } catch (e) {
+      await stop();
+      throw new Error(`${(e as Error).message}\nworker output:\n${tail(output(), 8000)}`);
+    }
+    if (!this.startupLog) this.startupLog = output();
+    return { pid: child.pid ?? -1, log: output, startMs: Date.now() - t0, stop };
   }
 
   /** Stops servers still running and removes the temp folder. */

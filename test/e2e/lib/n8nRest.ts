@@ -125,6 +125,20 @@ export class N8nRest {
     return r.json.data;
   }
 
+  /** POST /rest/workflows (2.x keeps a given id); returns the saved workflow (id, versionId). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  async createWorkflow(workflow: object): Promise<any> {
+    const r = await this.ok('POST', '/rest/workflows', workflow);
+    return r.json.data;
+  }
+
+  /** POST /rest/workflows/:id/activate (2.x: publishes that version); resolves once its webhooks are registered. */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  async activateWorkflow(id: string, versionId: string): Promise<any> {
+    const r = await this.ok('POST', `/rest/workflows/${encodeURIComponent(id)}/activate`, { versionId });
+    return r.json.data;
+  }
+
   /** GET /rest/oauth2-credential/auth?id= : the provider authorize URL n8n built (with state and redirect_uri). */
   async oauth2AuthUrl(credentialId: string): Promise<string> {
     const r = await this.ok('GET', `/rest/oauth2-credential/auth?id=${encodeURIComponent(credentialId)}`);
@@ -171,6 +185,55 @@ export class N8nRest {
 
   /** Node types the running instance loaded (GET /types/nodes.json; needs the session on 1.123+ and 2.x). */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  /**
+   * A picker's list, as the editor asks for it (POST /rest/dynamic-node-parameters/resource-locator-results,
+   * the same request on 1.x and 2.x): n8n runs the node's `methods.listSearch[methodName]` with the credential.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  async resourceLocatorResults(request: {
+    nodeType: string;
+    methodName: string;
+    path: string;
+    currentNodeParameters: Record<string, unknown>;
+    credentials: Record<string, { id: string; name: string }>;
+    filter?: string;
+    paginationToken?: string;
+  }): Promise<{ results: Array<{ name: string; value: string | number }>; paginationToken?: unknown }> {
+    const response = await this.ok('POST', '/rest/dynamic-node-parameters/resource-locator-results', {
+      nodeTypeAndVersion: { name: request.nodeType, version: 1 },
+      methodName: request.methodName,
+      path: request.path,
+      currentNodeParameters: request.currentNodeParameters,
+      credentials: request.credentials,
+      ...(request.filter !== undefined ? { filter: request.filter } : {}),
+      ...(request.paginationToken !== undefined ? { paginationToken: request.paginationToken } : {}),
+    });
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    return (response.json as any).data;
+  }
+
+  /**
+   * An options list, as the editor asks for it (POST /rest/dynamic-node-parameters/options, the same request on
+   * 1.x and 2.x): n8n runs the node's `methods.loadOptions[methodName]` with the credential.
+   */
+  async loadOptions(request: {
+    nodeType: string;
+    methodName: string;
+    path: string;
+    currentNodeParameters: Record<string, unknown>;
+    credentials: Record<string, { id: string; name: string }>;
+  }): Promise<Array<{ name: string; value: string | number }>> {
+    const response = await this.ok('POST', '/rest/dynamic-node-parameters/options', {
+      nodeTypeAndVersion: { name: request.nodeType, version: 1 },
+      methodName: request.methodName,
+      path: request.path,
+      currentNodeParameters: request.currentNodeParameters,
+      credentials: request.credentials,
+    });
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    return (response.json as any).data;
+  }
+
   async nodeTypes(): Promise<any[]> {
     const r = await this.ok('GET', '/types/nodes.json');
     return r.json;

@@ -70,6 +70,8 @@ export function runCommand(cmd: string, args: string[], opts: SpawnOptions & { t
     let stderr = '';
     child.stdout!.on('data', (d) => (stdout += d));
     child.stderr!.on('data', (d) => (stderr += d));
+    // a command that exits before reading its input (pg_isready, redis-cli) must not fail the caller with EPIPE
+    child.stdin!.on('error', () => undefined);
     child.stdin!.end(opts.input ?? '');
     let timedOut = false;
     const timer = setTimeout(() => {

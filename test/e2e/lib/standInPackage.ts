@@ -57,27 +57,45 @@ module.exports = { AuthbridgeSmokeApi };
 
 /** Writes the stand-in package to a temp dir and packs it; returns the .tgz path. */
 export async function buildStandInPackage(name = 'n8n-nodes-authbridge'): Promise<string> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'authbridge-standin-'));
-  const pkg = {
+  return packTinyPackage({
     name,
     version: '0.0.0-standin',
     description: 'e2e stand-in',
+    credentials: { AuthbridgeSmokeApi: CREDENTIAL_JS },
+    nodes: { AuthbridgeSmoke: NODE_JS },
+  });
+}
+
+/**
+ * A community package from plain JS sources (class name -> file text), written to a temp dir and packed:
+ * dist/credentials/<Name>.credentials.js and dist/nodes/<Name>/<Name>.node.js, listed in package.json.
+ */
+export async function packTinyPackage(spec: {
+  name: string;
+  version: string;
+  description: string;
+  credentials: Record<string, string>;
+  nodes: Record<string, string>;
+}): Promise<string> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'authbridge-tiny-'));
+  const credentialFiles = Object.keys(spec.credentials).map((c) => `dist/credentials/${c}.credentials.js`);
+  const nodeFiles = Object.keys(spec.nodes).map((n) => `dist/nodes/${n}/${n}.node.js`);
+  const pkg = {
+    name: spec.name,
+    version: spec.version,
+    description: spec.description,
     keywords: ['n8n-community-node-package'],
     license: 'MIT',
     files: ['dist'],
-    n8n: {
-      n8nNodesApiVersion: 1,
-      strict: true,
-      credentials: ['dist/credentials/AuthbridgeSmokeApi.credentials.js'],
-      nodes: ['dist/nodes/AuthbridgeSmoke/AuthbridgeSmoke.node.js'],
-    },
+    n8n: { n8nNodesApiVersion: 1, strict: true, credentials: credentialFiles, nodes: nodeFiles },
     peerDependencies: { 'n8n-workflow': '*' },
   };
-  fs.mkdirSync(path.join(dir, 'dist', 'nodes', 'AuthbridgeSmoke'), { recursive: true });
-  fs.mkdirSync(path.join(dir, 'dist', 'credentials'), { recursive: true });
   fs.writeFileSync(path.join(dir, 'package.json'), JSON.stringify(pkg, null, 2));
-  fs.writeFileSync(path.join(dir, 'dist', 'nodes', 'AuthbridgeSmoke', 'AuthbridgeSmoke.node.js'), NODE_JS);
-  fs.writeFileSync(path.join(dir, 'dist', 'credentials', 'AuthbridgeSmokeApi.credentials.js'), CREDENTIAL_JS);
+  const sources = [...Object.values(spec.credentials), ...Object.values(spec.nodes)];
+  [...credentialFiles, ...nodeFiles].forEach((file, i) => {
+    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    fs.writeFileSync(path.join(dir, file), sources[i]);
+  });
   return packDirectory(dir, dir);
 }
 

@@ -1,7 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { RESOURCES } from '../../../nodes/Checkfront/actions';
-import { AUTHS, apiRequests, expectAuthApplied, expectNoSecret, run } from './setup';
+import { AUTHS, apiRequests, expectAuthApplied, expectNoSecret, run, sim } from './setup';
+import type { Auth } from './setup';
 
 /**
  * Every operation of the Checkfront node, with both credentials, through n8n-core against the
@@ -11,7 +12,8 @@ import { AUTHS, apiRequests, expectAuthApplied, expectNoSecret, run } from './se
 
 const picked = (value: string) => ({ __rl: true, mode: 'list', value });
 
-const ROWS: Record<string, { parameters: IDataObject; request: RegExp }> = {
+/** `only`: the operation sends its request only with this credential (with the other it has nothing to do). */
+const ROWS: Record<string, { parameters: IDataObject; request: RegExp; only?: Auth }> = {
 	'account.ping': { parameters: {}, request: /^GET \/api\/3\.0\/ping$/ },
 	'booking.addNote': { parameters: { bookingId: picked('CFPP-100001'), note: 'table' }, request: /^POST \/api\/3\.0\/booking\/CFPP-100001\/note$/ },
 	'booking.create': {
@@ -22,6 +24,7 @@ const ROWS: Record<string, { parameters: IDataObject; request: RegExp }> = {
 	'booking.getAll': { parameters: { limit: 3 }, request: /^GET \/api\/3\.0\/booking\/index$/ },
 	'booking.updateStatus': { parameters: { bookingId: 'CFPP-100003', statusId: 'PAID' }, request: /^POST \/api\/3\.0\/booking\/CFPP-100003\/update$/ },
 	'category.getAll': { parameters: { returnAll: true }, request: /^GET \/api\/3\.0\/category$/ },
+	'connection.keepAlive': { parameters: {}, request: /^POST \/oauth\/token\/?$/, only: 'checkfrontOAuth2Api' },
 	'customApiCall.call': { parameters: { method: 'GET', path: '/ping' }, request: /^GET \/api\/3\.0\/ping$/ },
 	'customer.get': { parameters: { customerId: picked('NQ2-039-421') }, request: /^GET \/api\/3\.0\/customer\/NQ2-039-421$/ },
 	'customer.getAll': { parameters: { limit: 2 }, request: /^GET \/api\/3\.0\/customer$/ },
@@ -50,8 +53,11 @@ describe.each(AUTHS)('every operation with %s', (auth) => {
 		expect(error?.message).toBeUndefined();
 		expect(items.length).toBeGreaterThan(0);
 		const requests = apiRequests();
-		expect(requests.map((request) => `${request.method} ${request.path}`)).toContainEqual(expect.stringMatching(ROWS[key].request));
-		expectAuthApplied(auth, requests);
+		const only = ROWS[key].only;
+		if (only !== undefined && only !== auth) expect(sim.server.requests).toHaveLength(0);
+		else expect(sim.server.requests.map((request) => `${request.method} ${request.path}`)).toContainEqual(expect.stringMatching(ROWS[key].request));
+		// Keep Connection Alive talks to the token endpoint only (the refresh itself is n8n's).
+		if (resource !== 'connection') expectAuthApplied(auth, requests);
 		expectNoSecret(items);
 		ran.push(key);
 	});
