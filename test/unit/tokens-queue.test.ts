@@ -88,7 +88,7 @@ describe('withStoredToken', () => {
 
 	it('a provider that refuses every token: one renewal, then later calls report the 401 without renewing', async () => {
 		const { ctx, sent } = rig({ accessToken: 'T1', accessTokenExpiresAt: future });
-		const refuseAll = async (options: unknown) => {
+		const refuseAll = async (options: Parameters<typeof tokenOf>[0]) => {
 			sent.push(options);
 			throw unauthorised();
 		};
