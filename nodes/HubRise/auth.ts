@@ -28,6 +28,9 @@ import { credentialKey, credentialRequest, obtainToken, REFUSAL_MEMORY_MS, token
  * - Every API call: header `X-Access-Token` (never Authorization, never the query string).
  */
 
+/** The field the request layer hands a refused token over in (see the installed-app preAuthentication). */
+export const TOKEN_TO_CHECK = 'tokenToCheck';
+
 export const OAUTH_ORIGIN = 'https://manager.hubrise.com';
 export const API_ORIGIN = 'https://api.hubrise.com';
 export const OAUTH_PREFIX = '/oauth2/v1';
@@ -371,7 +374,9 @@ export async function hubrisePreAuthentication(
 		});
 	}
 	const pasted = str(credentials.accessToken).trim();
-	const held = str(credentials.connectionToken);
+	// After a 401 the request layer empties the token field so that n8n runs this hook, and hands the refused
+	// token over in TOKEN_TO_CHECK: it is checked (GET /callback), as a held token is, before anything else.
+	const held = str(credentials.connectionToken) || str(credentials[TOKEN_TO_CHECK]);
 	const code = str(credentials.authorizationCodeSecret).trim();
 	const fingerprint = codeFingerprint(credentials.clientId, code);
 	const revoked = (what: string) =>
@@ -388,7 +393,7 @@ export async function hubrisePreAuthentication(
 		if (current === held && !(await rememberedCheck(credentialKey('hubrise-token-check', hosts.apiBase, current), check))) {
 			throw revoked(pasted !== '' ? 'The pasted token no longer works.' : 'The authorization code was already used, so it is not sent again.');
 		}
-		return pasted !== '' ? { connectionToken: pasted, exchangedCode: '' } : { connectionToken: held };
+		return pasted !== '' ? { connectionToken: pasted, exchangedCode: '', [TOKEN_TO_CHECK]: '' } : { connectionToken: held, [TOKEN_TO_CHECK]: '' };
 	}
 	if (code === '') {
 		throw tokenExchangeError('hubriseApi', {

@@ -20,7 +20,7 @@ import { listLimit, segmentOf, textParam } from '../shared/parameters';
 import { apiList, apiRequest } from '../shared/request';
 import type { ProviderApi, RequestContext } from '../shared/request';
 import { tokenFieldsOf } from '../shared/tokens';
-import { hasNewCode, hubriseHosts, hubriseSecrets, parseHubRiseError, RATE_LIMITS, storedConnection, TOKEN_HEADER, untilNextWindow } from './auth';
+import { hasNewCode, hubriseHosts, hubriseSecrets, parseHubRiseError, RATE_LIMITS, storedConnection, TOKEN_HEADER, TOKEN_TO_CHECK, untilNextWindow } from './auth';
 import type { HubRiseConnection, HubRiseCredentialType } from './auth';
 
 /**
@@ -100,6 +100,8 @@ export async function connect(ctx: RequestContext, type: HubRiseCredentialType =
 			api.connected = () => storedConnection(type, data);
 			return data;
 		},
+		// A refused token is checked by preAuthentication (revoked, or a passing hiccup?) instead of being dropped.
+		renew: (stored, refused) => ({ ...stored, [fields.field ?? 'connectionToken']: '', [TOKEN_TO_CHECK]: refused }),
 		// HubRise answers 404 to a code already exchanged: maybe by a sibling process, whose token is adopted.
 		grantUsedElsewhere: (exchange) => String(exchange.httpCode) === '404',
 	};

@@ -250,6 +250,7 @@ function isRefusal(error: unknown): error is NodeApiError {
 
 /** For tests and benchmarks that need a clean process state. */
 export function resetTokenState(): void {
+	refusingFreshTokens.clear();
 	cache.clear();
 	inFlight.clear();
 	refusals.clear();
@@ -590,6 +591,12 @@ export interface StoredTokenContext {
 
 /** Rounds after the first attempt: adopt a sibling's token, renew, renew once more. */
 const MAX_TOKEN_ROUNDS = 3;
+/**
+ * Credentials (by id) whose provider refused a token renewed a moment before, with no sibling's token to
+ * adopt: until the time stored, a 401 is reported at once instead of renewing again for every item (a
+ * provider answering 401 forever would otherwise cost a renewal per item and round).
+ */
+const refusingFreshTokens = new Map<string, number>();
 /** A sibling's mint + write usually lands within this; waited (at random, spread) before renewing. */
 export const SIBLING_WAIT_MS = { min: 150, max: 900 };
 
@@ -642,6 +649,7 @@ export async function withStoredToken<T>(
 	};
 
 	let data = planned(stored);
+	let renewedHere = false; // `data` asks for a token renewed in this call (not one adopted from the store)
 	for (let round = 0; ; round++) {
 		let failure: unknown;
 		try {
@@ -673,6 +681,17 @@ export async function withStoredToken<T>(
 			await wait(SIBLING_WAIT_MS.min + Math.random() * (SIBLING_WAIT_MS.max - SIBLING_WAIT_MS.min));
 			stored = await session.fresh();
 		}
-		data = usable(stored, refused) ? planned(stored) : fields && fields.renew ? fields.renew(stored, refused) : renew(stored);
+		if (usable(stored, refused)) {
+			data = planned(stored);
+			renewedHere = false;
+			continue;
+		}
+		const credentialId = reference.id as string;
+		if (renewedHere || (refusingFreshTokens.get(credentialId) ?? 0) > Date.now()) {
+			refusingFreshTokens.set(credentialId, Date.now() + FRESH_TOKEN_MS);
+			throw failure;
+		}
+		data = fields && fields.renew ? fields.renew(stored, refused) : renew(stored);
+		renewedHere = true;
 	}
 }

@@ -86,15 +86,29 @@ describe('withStoredToken', () => {
 		expect(sent.map(tokenOf)).toEqual(['']);
 	});
 
-	it('gives up after bounded rounds: a provider that refuses every token', async () => {
+	it('a provider that refuses every token: one renewal, then later calls report the 401 without renewing', async () => {
 		const { ctx, sent } = rig({ accessToken: 'T1', accessTokenExpiresAt: future });
-		await expect(
-			withStoredToken(ctx, 'tokApi', undefined, undefined, async (options) => {
-				sent.push(options);
+		const refuseAll = async (options: Parameters<typeof tokenOf>[0]) => {
+			sent.push(options);
+			throw unauthorised();
+		};
+		await expect(withStoredToken(ctx, 'tokApi', undefined, undefined, refuseAll, noWait)).rejects.toThrow('401');
+		// the stored token, then a renewed one (empty field: n8n runs preAuthentication); refused too -> stop
+		expect(sent.map(tokenOf)).toEqual(['T1', '']);
+		await expect(withStoredToken(ctx, 'tokApi', undefined, undefined, refuseAll, noWait)).rejects.toThrow('401');
+		expect(sent.map(tokenOf)).toEqual(['T1', '', 'T1']);
+	});
+
+	it('a renewed token refused while a sibling stored a newer one: adopted, not given up', async () => {
+		const { ctx, store, sent } = rig({ accessToken: 'T1', accessTokenExpiresAt: future });
+		await withStoredToken(ctx, 'tokApi', undefined, undefined, async (options) => {
+			sent.push(options);
+			if (tokenOf(options) !== 'T9') {
+				if (tokenOf(options) === '') store.data.accessToken = 'T9'; // the sibling's token lands meanwhile
 				throw unauthorised();
-			}, noWait),
-		).rejects.toThrow('401');
-		expect(sent).toHaveLength(4);
+			}
+		}, noWait);
+		expect(sent.map(tokenOf)).toEqual(['T1', '', 'T9']);
 	});
 
 	it('passes other failures and OAuth2 calls, and credentials without a token field, through unchanged', async () => {
