@@ -59,6 +59,22 @@ describe('pacing under a provider rate limit, shared by the requests in flight',
 		expect(limits.get(style)!.accepted).toBe(ITEMS);
 	});
 
+	it('per-call copies of one ProviderApi (Inbenta: one per product API) share the pacing through rateLimitScope', async () => {
+		const limit = limits.get('ietf')!;
+		const before = { accepted: limit.accepted, rejected: limit.rejected };
+		const result = await run('ietf', { perCallApi: 'scoped' });
+		expectAllDone(result.items);
+		expect(limit.rejected - before.rejected).toBe(0);
+		expect(limit.accepted - before.accepted).toBe(ITEMS);
+	});
+
+	it('control: per-call copies without a shared scope each pace alone, and the provider refuses some', async () => {
+		const limit = limits.get('ietf')!;
+		const before = limit.rejected;
+		await run('ietf', { perCallApi: 'copy' });
+		expect(limit.rejected - before).toBeGreaterThan(0);
+	});
+
 	it('a window the provider declares but does not announce (HubRise): nothing refused', async () => {
 		const result = await run('hubrise', { declaredLimit: `${LIMIT}/${WINDOW_MS}` });
 		expectAllDone(result.items);
