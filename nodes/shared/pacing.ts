@@ -122,6 +122,12 @@ interface Window {
 
 export interface PacerOptions {
 	declared?: readonly DeclaredLimit[];
+	/**
+	 * The longest a request is held (the retry budget of the api): a window that resets later (a
+	 * monthly quota, a Retry-After of an hour) is not waited out here; the request goes and the
+	 * provider's refusal is reported (or retried) by the retry policy.
+	 */
+	maxWaitMs?: number;
 	sleep?: (ms: number) => Promise<void>;
 	now?: () => number;
 }
@@ -164,7 +170,10 @@ export class Pacer {
 	async acquire(): Promise<Ticket> {
 		const mine = this.turn.then(async () => {
 			// While answers are on their way one may bring news (a usage step, a Retry-After): look again soon.
-			for (let wait = this.waitMs(); wait > 0; wait = this.waitMs()) await this.sleep(this.inFlight > 0 ? Math.min(wait, POLL_MS) : wait);
+			const giveUpAt = this.now() + (this.options.maxWaitMs ?? Infinity);
+			for (let wait = this.waitMs(); wait > 0 && this.now() + wait <= giveUpAt; wait = this.waitMs()) {
+				await this.sleep(this.inFlight > 0 ? Math.min(wait, POLL_MS) : wait);
+			}
 			const now = this.now();
 			for (const window of this.windows.values()) window.remaining -= 1;
 			const entries = this.logs.map((log) => {

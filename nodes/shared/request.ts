@@ -23,7 +23,7 @@ import type { KeepAlivePolicy } from './keepAlive';
 import { pathProblem } from './paths';
 import type { PageRequest, PaginateOptions, PaginationStrategy } from './paginate';
 import { redactOutput, rememberedSecrets, secretValuesOf } from './redact';
-import { RetryGaveUpError, withRetry } from './retry';
+import { DEFAULT_RETRY_POLICY, RetryGaveUpError, withRetry } from './retry';
 import type { RetryPolicy } from './retry';
 import { CredentialRead, withStoredToken } from './tokens';
 import type { StoredTokenFields } from './tokens';
@@ -362,7 +362,7 @@ function pacerOf(api: ProviderApi): Pacer {
 	const scope = api.rateLimitScope ?? api;
 	let pacer = pacers.get(scope);
 	if (!pacer) {
-		pacer = new Pacer({ declared: api.rateLimits });
+		pacer = new Pacer({ declared: api.rateLimits, maxWaitMs: api.retry?.maxTotalWaitMs ?? DEFAULT_RETRY_POLICY.maxTotalWaitMs });
 		pacers.set(scope, pacer);
 	}
 	return pacer;
@@ -410,6 +410,7 @@ export async function apiRequest<T = unknown>(
 		// n8n 2.x "Allowed HTTP Request Domains": checked on every hop, before anything is sent.
 		const refusal = allowlist.refused ?? domainRefusal(target, allowlist.allowed);
 		if (refusal !== undefined) throw new DomainRefusedError(refusal);
+		// Before the deadline starts: a request held for the rate limit is not yet under way.
 		const ticket = await pacer.acquire();
 		const deadline = AbortSignal.timeout(deadlineMs);
 		const joined = withDeadline(ctx, deadline);

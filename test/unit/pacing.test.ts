@@ -108,4 +108,21 @@ describe('Pacer', () => {
 		await pacer.acquire();
 		expect(c.now()).toBeGreaterThanOrEqual(start + 2000);
 	});
+
+	it('a wait beyond maxWaitMs (a monthly quota, a Retry-After of an hour) is not held: the request goes, the retry policy decides', async () => {
+		const c = clock();
+		const pacer = new Pacer({ now: c.now, sleep: c.sleep, maxWaitMs: 60_000 });
+		const a = await pacer.acquire();
+		const start = c.now();
+		pacer.observe(a, { 'retry-after': '3600' }, 429);
+		await pacer.acquire();
+		expect(c.now()).toBe(start);
+		// Within the budget it still waits.
+		const held = new Pacer({ now: c.now, sleep: c.sleep, maxWaitMs: 60_000 });
+		const b = await held.acquire();
+		held.observe(b, { 'retry-after': '30' }, 429);
+		const from = c.now();
+		await held.acquire();
+		expect(c.now()).toBeGreaterThanOrEqual(from + 30_000);
+	});
 });
