@@ -7,10 +7,6 @@ import type {
 	ILoadOptionsFunctions,
 } from 'n8n-workflow';
 
-import { FattureInCloudApi } from '../../credentials/FattureInCloudApi.credentials';
-import { FattureInCloudDeviceCodeApi } from '../../credentials/FattureInCloudDeviceCodeApi.credentials';
-import { FattureInCloudOAuth2Api } from '../../credentials/FattureInCloudOAuth2Api.credentials';
-import { FattureInCloudRefreshTokenApi } from '../../credentials/FattureInCloudRefreshTokenApi.credentials';
 import { extractHttpFailure } from '../shared/failures';
 import type { OperationCall } from '../shared/operations';
 import { itemsAt, pagePerPage } from '../shared/paginate';
@@ -20,7 +16,7 @@ import { secretForms } from '../shared/redact';
 import { apiList, apiRequest, REQUEST_LIMITS } from '../shared/request';
 import type { ApiCall, ProviderApi, RequestContext } from '../shared/request';
 import type { KeepAlivePolicy } from '../shared/keepAlive';
-import { forcedRenewal, refreshExpiredToken, tokenFieldsOf } from '../shared/tokens';
+import { forcedRenewal, refreshExpiredToken } from '../shared/tokens';
 import type { StoredTokenFields } from '../shared/tokens';
 import {
 	currentRefreshToken,
@@ -31,6 +27,7 @@ import {
 	PROVIDER,
 	refreshTokenRenewedAt,
 	scopesNeeded,
+	TOKEN_FIELDS,
 } from './auth';
 import type { FicCredentialType } from './auth';
 import { FIC_OPERATIONS } from './scopes.generated';
@@ -79,13 +76,6 @@ const ADVICE_401: Record<FicCredentialType, string> = {
 		'The access was revoked in Fatture in Cloud. Obtain a new refresh token and paste it into the credential.',
 };
 
-/** Where each credential type keeps its token: its own expirable field (none for the manual token and OAuth2). */
-const TOKEN_FIELDS: Record<FicCredentialType, StoredTokenFields | false> = {
-	fattureInCloudApi: tokenFieldsOf(new FattureInCloudApi().properties),
-	fattureInCloudOAuth2Api: tokenFieldsOf(new FattureInCloudOAuth2Api().properties),
-	fattureInCloudDeviceCodeApi: tokenFieldsOf(new FattureInCloudDeviceCodeApi().properties),
-	fattureInCloudRefreshTokenApi: tokenFieldsOf(new FattureInCloudRefreshTokenApi().properties),
-};
 
 /**
  * The token plan of the device and refresh-token credentials, on the credential as stored at each
