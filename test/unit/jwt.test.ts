@@ -21,7 +21,7 @@ const claims = (extra: Record<string, unknown> = {}) => ({
 	exp: NOW / 1000 + 3 * 3600,
 	...extra,
 });
-const check = (token: string | undefined, extra: Partial<Parameters<typeof verifyEs256Jwt>[0]> = {}) =>
+const check = (token: string | string[] | undefined, extra: Partial<Parameters<typeof verifyEs256Jwt>[0]> = {}) =>
 	verifyEs256Jwt({ token, publicKey: signer.publicPem, audience: SINK, subject: 'company:108061', issuer: 'https://api-v2.fattureincloud.it', nowMs: NOW, ...extra });
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
 
