@@ -4,7 +4,7 @@ import type { INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookRespon
 import { COMPANY } from './actions/table';
 import { searchCompanies } from './listSearch';
 import { AUTHENTICATION, CREDENTIALS } from './transport';
-import { challengeOf, changedRecords, checkNotification, eventSummary, EVENTS_PROPERTY, firstTime, optionsOf, subscriptionHooks, TRIGGER_OPTIONS } from './trigger';
+import { challengeOf, changedRecords, checkNotification, chosenEvents, eventSummary, EVENTS_PROPERTY, firstTime, optionsOf, subscriptionHooks, TRIGGER_OPTIONS, typeMatches } from './trigger';
 
 /**
  * Starts a workflow on Fatture in Cloud events. On activation it subscribes this node's webhook URL
@@ -69,6 +69,11 @@ export class FattureInCloudTrigger implements INodeType {
 			return { noWebhookResponse: true };
 		}
 		const { event, company, api } = verdict;
+		if (!typeMatches(chosenEvents(this), event.type)) {
+			// The welcome notification after verification, or a type no longer chosen: acknowledged, nothing starts.
+			response.status(200).json({ message: 'Event type not chosen in the trigger' });
+			return { noWebhookResponse: true };
+		}
 		if (!firstTime(this, event.id)) {
 			// At-least-once delivery: acknowledge the repeat (so it is not retried), start nothing.
 			response.status(200).json({ message: 'Already received' });

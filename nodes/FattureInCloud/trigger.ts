@@ -57,6 +57,11 @@ export function eventTypeName(type: string): string {
 	return type.slice(TYPE_PREFIX.length).split('.').map(words).join(' › ').replace(/› All ›/, '› All Types ›');
 }
 
+/** True when `type` is one of `chosen`, an "All Types" group (`.all.`) included. */
+export function typeMatches(chosen: readonly string[], type: string): boolean {
+	return chosen.some((entry) => entry === type || (entry.includes('.all.') && new RegExp(`^${entry.replace(/\./g, '\\.').replace('\\.all\\.', '\\.[a-z_]+\\.')}$`).test(type)));
+}
+
 export const EVENTS_PROPERTY: INodeProperties = {
 	displayName: 'Events',
 	name: 'events',
