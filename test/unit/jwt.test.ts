@@ -2,7 +2,7 @@ import { createHmac, generateKeyPairSync, sign } from 'node:crypto';
 
 import { firstDelivery, parseCloudEvent } from '../../nodes/shared/cloudevents';
 import { es256PublicKey, signEs256Jwt, verifyEs256Jwt } from '../../nodes/shared/jwt';
-import { FIC_WEBHOOK_PUBLIC_KEY } from '../../nodes/FattureInCloud/trigger';
+import { EVENTS_PROPERTY, FIC_EVENT_TYPES, FIC_WEBHOOK_PUBLIC_KEY, typeMatches } from '../../nodes/FattureInCloud/trigger';
 
 const pair = () => {
 	const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
@@ -143,5 +143,25 @@ describe('firstDelivery', () => {
 		expect(store).toEqual({ seen: ['b', 'c', 'd'] });
 		// 'a' was forgotten (bounded memory).
 		expect(firstDelivery(store, 'seen', 'a', 3)).toBe(true);
+	});
+});
+
+describe('Fatture in Cloud event types', () => {
+	it("offers the 78 values of the spec's EventType model, each once, with readable names", () => {
+		expect(new Set(FIC_EVENT_TYPES).size).toBe(78);
+		for (const type of ['issued_documents.invoices.create', 'products.stock_update', 'entities.all.delete', 'issued_documents.e_invoices.status_update', 'received_documents.e_invoices.receive', 'issued_documents.self_own_invoices.email_sent']) {
+			expect(FIC_EVENT_TYPES).toContain(`it.fattureincloud.webhooks.${type}`);
+		}
+		const names = (EVENTS_PROPERTY.options ?? []).map((option) => option.name);
+		expect(new Set(names).size).toBe(78);
+		expect(names).toContain('Issued Documents › E-Invoices › Status Update');
+	});
+
+	it('"All Types" groups match their members only', () => {
+		const group = ['it.fattureincloud.webhooks.issued_documents.all.create'];
+		expect(typeMatches(group, 'it.fattureincloud.webhooks.issued_documents.invoices.create')).toBe(true);
+		expect(typeMatches(group, 'it.fattureincloud.webhooks.issued_documents.invoices.delete')).toBe(false);
+		expect(typeMatches(group, 'it.fattureincloud.webhooks.received_documents.create')).toBe(false);
+		expect(typeMatches(group, 'it.fattureincloud.webhooks.subscriptions.welcome')).toBe(false);
 	});
 });
