@@ -5,6 +5,7 @@ import type {
 	IExecuteFunctions,
 	IHttpRequestMethods,
 	ILoadOptionsFunctions,
+	INodeProperties,
 } from 'n8n-workflow';
 
 import { extractHttpFailure } from '../shared/failures';
@@ -40,6 +41,22 @@ export const CREDENTIAL_TYPES: FicCredentialType[] = [
 	'fattureInCloudDeviceCodeApi',
 	'fattureInCloudRefreshTokenApi',
 ];
+
+/** The node's (and the trigger's) credential choice. */
+export const CREDENTIALS = CREDENTIAL_TYPES.map((name) => ({ name, required: true, displayOptions: { show: { authentication: [name] } } }));
+
+export const AUTHENTICATION: INodeProperties = {
+	displayName: 'Authentication',
+	name: 'authentication',
+	type: 'options',
+	options: [
+		{ name: 'Device Code', value: 'fattureInCloudDeviceCodeApi' },
+		{ name: 'Manual Token', value: 'fattureInCloudApi' },
+		{ name: 'OAuth2', value: 'fattureInCloudOAuth2Api' },
+		{ name: 'Refresh Token (Unattended)', value: 'fattureInCloudRefreshTokenApi' },
+	],
+	default: 'fattureInCloudOAuth2Api',
+};
 
 export interface FicApi extends ProviderApi {
 	credentialType: FicCredentialType;
