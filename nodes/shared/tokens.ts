@@ -592,8 +592,8 @@ export interface StoredTokenContext {
 /** Rounds after the first attempt: adopt a sibling's token, renew, renew once more. */
 const MAX_TOKEN_ROUNDS = 3;
 /**
- * Credentials (by id) whose provider refused a token renewed a moment before, with no sibling's token to
- * adopt: until the time stored, a 401 is reported at once instead of renewing again for every item (a
+ * Credentials (by id) whose provider refused two tokens renewed a moment before, with no sibling's token
+ * to adopt: until the time stored, a 401 is reported at once instead of renewing again for every item (a
  * provider answering 401 forever would otherwise cost a renewal per item and round).
  */
 const refusingFreshTokens = new Map<string, number>();
@@ -650,6 +650,7 @@ export async function withStoredToken<T>(
 
 	let data = planned(stored);
 	let renewedHere = false; // `data` asks for a token renewed in this call (not one adopted from the store)
+	let refusedRenewals = 0;
 	for (let round = 0; ; round++) {
 		let failure: unknown;
 		try {
@@ -686,8 +687,12 @@ export async function withStoredToken<T>(
 			renewedHere = false;
 			continue;
 		}
+		// Two tokens renewed here refused in a row, with no sibling's token to adopt between them: the provider
+		// refuses what it issues. One refused renewal is not enough to say so: in queue mode a sibling's mint may
+		// have invalidated it and be on its way to the store.
 		const credentialId = reference.id as string;
-		if (renewedHere || (refusingFreshTokens.get(credentialId) ?? 0) > Date.now()) {
+		if (renewedHere) refusedRenewals += 1;
+		if (refusedRenewals >= 2 || (refusingFreshTokens.get(credentialId) ?? 0) > Date.now()) {
 			refusingFreshTokens.set(credentialId, Date.now() + FRESH_TOKEN_MS);
 			throw failure;
 		}
