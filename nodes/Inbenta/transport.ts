@@ -66,6 +66,9 @@ export async function connect(ctx: RequestContext): Promise<InbentaConnection> {
 		plan: (stored) => plannedCredentials(connection, stored),
 		// A refused token that has not expired is refreshed first, as on n8n's own 401 path (inbentaPreAuthentication).
 		renew: (stored, refused) => ({ ...stored, accessToken: '', [RENEW_FIELD]: refused }),
+		// Its renewal (refresh, then /auth) does not stop on a refused fresh token by itself: 401 forever over 10
+		// items would cost 3 token requests per item.
+		refusedRenewalsLimit: 2,
 	};
 	return connection;
 }

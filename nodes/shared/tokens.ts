@@ -507,6 +507,14 @@ export interface StoredTokenFields {
 	 */
 	plan?: (stored: ICredentialDataDecryptedObject, standard: ICredentialDataDecryptedObject) => ICredentialDataDecryptedObject;
 	/**
+	 * For a provider whose own renewal path does not stop on a refused fresh token (Inbenta refreshes,
+	 * then authenticates again): after this many tokens renewed in one call were refused with no
+	 * sibling's token to adopt, the credential's renewals stop for a minute and later calls report the
+	 * 401 at once. Unset (fiskaly, Fatture in Cloud, HubRise): the rounds are only bounded per call, so a
+	 * queue-mode sibling whose mint invalidated ours is always waited for and adopted.
+	 */
+	refusedRenewalsLimit?: number;
+	/**
 	 * After a 401 that no sibling's stored token answers: the data that makes preAuthentication renew
 	 * the refused token (default: the token field emptied). Inbenta puts the refused token where its
 	 * preAuthentication tries a refresh before authenticating again.
@@ -687,12 +695,12 @@ export async function withStoredToken<T>(
 			renewedHere = false;
 			continue;
 		}
-		// Two tokens renewed here refused in a row, with no sibling's token to adopt between them: the provider
-		// refuses what it issues. One refused renewal is not enough to say so: in queue mode a sibling's mint may
-		// have invalidated it and be on its way to the store.
+		// Tokens renewed here refused in a row, with no sibling's token to adopt between them: the provider
+		// refuses what it issues (only for providers that ask, see refusedRenewalsLimit).
 		const credentialId = reference.id as string;
 		if (renewedHere) refusedRenewals += 1;
-		if (refusedRenewals >= 2 || (refusingFreshTokens.get(credentialId) ?? 0) > Date.now()) {
+		const limit = fields ? fields.refusedRenewalsLimit : undefined;
+		if (limit !== undefined && (refusedRenewals >= limit || (refusingFreshTokens.get(credentialId) ?? 0) > Date.now())) {
 			refusingFreshTokens.set(credentialId, Date.now() + FRESH_TOKEN_MS);
 			throw failure;
 		}
