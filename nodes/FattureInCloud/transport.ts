@@ -135,9 +135,7 @@ export function connectWith(
 		if (device !== undefined && reference?.id) {
 			// No token yet (device login under way, refused or expired): run the credential's
 			// preAuthentication before the request, so it polls or starts again and n8n stores its state.
-			additionalCredentialOptions = {
-				credentialsDecrypted: { id: reference.id, name: reference.name, type: credentialType, data: { ...credentials, accessToken: '' } },
-			};
+			additionalCredentialOptions = forcedRenewal(credentials, reference, credentialType);
 			const expiry = Date.parse(String(credentials.deviceCodeExpiresAt ?? ''));
 			// The poll may wait until the code expires: the request deadline covers that wait.
 			if (device === 'pending' && expiry > Date.now()) deadlineMs = Math.max(REQUEST_LIMITS.deadlineMs, expiry - Date.now() + 30_000);
