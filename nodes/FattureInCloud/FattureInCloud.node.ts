@@ -4,7 +4,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescrip
 import { buildProperties, runOperations } from '../shared/operations';
 import { RESOURCES } from './actions';
 import { searchClients, searchCompanies, searchIssuedDocuments, searchProducts, searchReceivedDocuments, searchSuppliers } from './listSearch';
-import { connect } from './transport';
+import { AUTHENTICATION, connect, CREDENTIALS } from './transport';
 
 export class FattureInCloud implements INodeType {
 	description: INodeTypeDescription = {
@@ -19,25 +19,9 @@ export class FattureInCloud implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [
-			{ name: 'fattureInCloudOAuth2Api', required: true, displayOptions: { show: { authentication: ['fattureInCloudOAuth2Api'] } } },
-			{ name: 'fattureInCloudApi', required: true, displayOptions: { show: { authentication: ['fattureInCloudApi'] } } },
-			{ name: 'fattureInCloudDeviceCodeApi', required: true, displayOptions: { show: { authentication: ['fattureInCloudDeviceCodeApi'] } } },
-			{ name: 'fattureInCloudRefreshTokenApi', required: true, displayOptions: { show: { authentication: ['fattureInCloudRefreshTokenApi'] } } },
-		],
+		credentials: CREDENTIALS,
 		properties: [
-			{
-				displayName: 'Authentication',
-				name: 'authentication',
-				type: 'options',
-				options: [
-					{ name: 'Device Code', value: 'fattureInCloudDeviceCodeApi' },
-					{ name: 'Manual Token', value: 'fattureInCloudApi' },
-					{ name: 'OAuth2', value: 'fattureInCloudOAuth2Api' },
-					{ name: 'Refresh Token (Unattended)', value: 'fattureInCloudRefreshTokenApi' },
-				],
-				default: 'fattureInCloudOAuth2Api',
-			},
+			AUTHENTICATION,
 			...buildProperties(RESOURCES, { defaultResource: 'issuedDocument' }),
 		],
 	};

@@ -24,7 +24,7 @@ import {
 	TOKEN_EXCHANGE_ERROR,
 	tokenExchangeError,
 } from '../shared/tokens';
-import type { CachedToken } from '../shared/tokens';
+import type { CachedToken, StoredTokenFields } from '../shared/tokens';
 import { FIC_AUTHORIZATION_URL, FIC_OPERATIONS, FIC_SCOPES, FIC_TOKEN_URL } from './scopes.generated';
 
 /**
@@ -49,6 +49,18 @@ export type FicCredentialType =
 
 /** The refresh token's lifetime, counted from its last use. */
 export const REFRESH_TOKEN_LIFETIME_SECONDS = 365 * 24 * 3600;
+
+/**
+ * Where each credential type keeps the token the request layer coordinates across processes: its
+ * expirable hidden field (none for the manual token and OAuth2; n8n holds OAuth2's). A unit test
+ * checks this against the credential classes (test/unit/tokenFields.test.ts).
+ */
+export const TOKEN_FIELDS: Record<FicCredentialType, StoredTokenFields | false> = {
+	fattureInCloudApi: false,
+	fattureInCloudOAuth2Api: false,
+	fattureInCloudDeviceCodeApi: { field: 'accessToken', expiresAtField: 'accessTokenExpiresAt' },
+	fattureInCloudRefreshTokenApi: { field: 'accessToken', expiresAtField: 'accessTokenExpiresAt' },
+};
 
 /**
  * Keep-alive facts (docs/keep-alive.md): a refresh token dies one year after its last use, so a

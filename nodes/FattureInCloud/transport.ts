@@ -5,12 +5,9 @@ import type {
 	IExecuteFunctions,
 	IHttpRequestMethods,
 	ILoadOptionsFunctions,
+	INodeProperties,
 } from 'n8n-workflow';
 
-import { FattureInCloudApi } from '../../credentials/FattureInCloudApi.credentials';
-import { FattureInCloudDeviceCodeApi } from '../../credentials/FattureInCloudDeviceCodeApi.credentials';
-import { FattureInCloudOAuth2Api } from '../../credentials/FattureInCloudOAuth2Api.credentials';
-import { FattureInCloudRefreshTokenApi } from '../../credentials/FattureInCloudRefreshTokenApi.credentials';
 import { extractHttpFailure } from '../shared/failures';
 import type { OperationCall } from '../shared/operations';
 import { itemsAt, pagePerPage } from '../shared/paginate';
@@ -20,7 +17,7 @@ import { secretForms } from '../shared/redact';
 import { apiList, apiRequest, REQUEST_LIMITS } from '../shared/request';
 import type { ApiCall, ProviderApi, RequestContext } from '../shared/request';
 import type { KeepAlivePolicy } from '../shared/keepAlive';
-import { forcedRenewal, refreshExpiredToken, tokenFieldsOf } from '../shared/tokens';
+import { forcedRenewal, refreshExpiredToken } from '../shared/tokens';
 import type { StoredTokenFields } from '../shared/tokens';
 import {
 	currentRefreshToken,
@@ -31,6 +28,7 @@ import {
 	PROVIDER,
 	refreshTokenRenewedAt,
 	scopesNeeded,
+	TOKEN_FIELDS,
 } from './auth';
 import type { FicCredentialType } from './auth';
 import { FIC_OPERATIONS } from './scopes.generated';
@@ -43,6 +41,22 @@ export const CREDENTIAL_TYPES: FicCredentialType[] = [
 	'fattureInCloudDeviceCodeApi',
 	'fattureInCloudRefreshTokenApi',
 ];
+
+/** The node's (and the trigger's) credential choice. */
+export const CREDENTIALS = CREDENTIAL_TYPES.map((name) => ({ name, required: true, displayOptions: { show: { authentication: [name] } } }));
+
+export const AUTHENTICATION: INodeProperties = {
+	displayName: 'Authentication',
+	name: 'authentication',
+	type: 'options',
+	options: [
+		{ name: 'Device Code', value: 'fattureInCloudDeviceCodeApi' },
+		{ name: 'Manual Token', value: 'fattureInCloudApi' },
+		{ name: 'OAuth2', value: 'fattureInCloudOAuth2Api' },
+		{ name: 'Refresh Token (Unattended)', value: 'fattureInCloudRefreshTokenApi' },
+	],
+	default: 'fattureInCloudOAuth2Api',
+};
 
 export interface FicApi extends ProviderApi {
 	credentialType: FicCredentialType;
@@ -79,13 +93,6 @@ const ADVICE_401: Record<FicCredentialType, string> = {
 		'The access was revoked in Fatture in Cloud. Obtain a new refresh token and paste it into the credential.',
 };
 
-/** Where each credential type keeps its token: its own expirable field (none for the manual token and OAuth2). */
-const TOKEN_FIELDS: Record<FicCredentialType, StoredTokenFields | false> = {
-	fattureInCloudApi: tokenFieldsOf(new FattureInCloudApi().properties),
-	fattureInCloudOAuth2Api: tokenFieldsOf(new FattureInCloudOAuth2Api().properties),
-	fattureInCloudDeviceCodeApi: tokenFieldsOf(new FattureInCloudDeviceCodeApi().properties),
-	fattureInCloudRefreshTokenApi: tokenFieldsOf(new FattureInCloudRefreshTokenApi().properties),
-};
 
 /**
  * The token plan of the device and refresh-token credentials, on the credential as stored at each
@@ -128,9 +135,7 @@ export function connectWith(
 		if (device !== undefined && reference?.id) {
 			// No token yet (device login under way, refused or expired): run the credential's
 			// preAuthentication before the request, so it polls or starts again and n8n stores its state.
-			additionalCredentialOptions = {
-				credentialsDecrypted: { id: reference.id, name: reference.name, type: credentialType, data: { ...credentials, accessToken: '' } },
-			};
+			additionalCredentialOptions = forcedRenewal(credentials, reference, credentialType);
 			const expiry = Date.parse(String(credentials.deviceCodeExpiresAt ?? ''));
 			// The poll may wait until the code expires: the request deadline covers that wait.
 			if (device === 'pending' && expiry > Date.now()) deadlineMs = Math.max(REQUEST_LIMITS.deadlineMs, expiry - Date.now() + 30_000);

@@ -14,6 +14,7 @@ import { redactText, secretForms } from '../shared/redact';
 import { loopbackBaseUrl, REQUEST_LIMITS } from '../shared/request';
 import { withRetry } from '../shared/retry';
 import { credentialKey, credentialRequest, obtainToken, REFUSAL_MEMORY_MS, tokenExchangeError } from '../shared/tokens';
+import type { StoredTokenFields } from '../shared/tokens';
 
 /**
  * HubRise facts (shared/seeds/hubrise-authentication.txt, shared/docs/providers.md and
@@ -30,6 +31,15 @@ import { credentialKey, credentialRequest, obtainToken, REFUSAL_MEMORY_MS, token
 
 /** The field the request layer hands a refused token over in (see the installed-app preAuthentication). */
 export const TOKEN_TO_CHECK = 'tokenToCheck';
+
+/**
+ * The token field the request layer coordinates across processes, per credential type (OAuth2: none,
+ * n8n holds it). Checked against the credential classes: test/unit/tokenFields.test.ts.
+ */
+export const TOKEN_FIELDS: Record<HubRiseCredentialType, StoredTokenFields | false> = {
+	hubriseApi: { field: 'connectionToken', expiresAtField: '' },
+	hubriseOAuth2Api: false,
+};
 
 export const OAUTH_ORIGIN = 'https://manager.hubrise.com';
 export const API_ORIGIN = 'https://api.hubrise.com';

@@ -9,8 +9,6 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { HubRiseApi as HubRiseApiCredential } from '../../credentials/HubRiseApi.credentials';
-import { HubRiseOAuth2Api } from '../../credentials/HubRiseOAuth2Api.credentials';
 import { idLocator } from '../shared/locators';
 import type { IdLocatorOptions } from '../shared/locators';
 import type { OperationCall } from '../shared/operations';
@@ -19,8 +17,7 @@ import type { PaginationStrategy } from '../shared/paginate';
 import { listLimit, segmentOf, textParam } from '../shared/parameters';
 import { apiList, apiRequest } from '../shared/request';
 import type { ProviderApi, RequestContext } from '../shared/request';
-import { tokenFieldsOf } from '../shared/tokens';
-import { hasNewCode, hubriseHosts, hubriseSecrets, parseHubRiseError, RATE_LIMITS, storedConnection, TOKEN_HEADER, TOKEN_TO_CHECK, untilNextWindow } from './auth';
+import { hasNewCode, hubriseHosts, hubriseSecrets, parseHubRiseError, RATE_LIMITS, storedConnection, TOKEN_FIELDS, TOKEN_HEADER, TOKEN_TO_CHECK, untilNextWindow } from './auth';
 import type { HubRiseConnection, HubRiseCredentialType } from './auth';
 
 /**
@@ -71,7 +68,7 @@ export async function connect(ctx: RequestContext, type: HubRiseCredentialType =
 		connected: () => storedConnection(type, credentials),
 	};
 	if (type === 'hubriseOAuth2Api') {
-		api.storedToken = tokenFieldsOf(new HubRiseOAuth2Api().properties);
+		api.storedToken = TOKEN_FIELDS.hubriseOAuth2Api;
 		// The token goes in X-Access-Token and nowhere else; the request is signed here, not by n8n-core.
 		api.signRequest = async (options: IHttpRequestOptions) => {
 			const token = storedConnection(type, credentials).accessToken;
@@ -86,7 +83,7 @@ export async function connect(ctx: RequestContext, type: HubRiseCredentialType =
 		};
 		return api;
 	}
-	const fields = tokenFieldsOf(new HubRiseApiCredential().properties);
+	const fields = TOKEN_FIELDS.hubriseApi;
 	const unknownToken = (data: ICredentialDataDecryptedObject) => String(data.connectionToken ?? '') === '' || hasNewCode(data);
 	// The token as stored at each request (a sibling process may have exchanged a new code meanwhile, or
 	// stored the token this one is about to ask for); a 401 first adopts a token a sibling stored.

@@ -10,7 +10,7 @@ import type { PlannedToken } from '../shared/renewal';
 import { LOOPBACK_HOSTNAMES, loopbackBaseUrl, REQUEST_LIMITS } from '../shared/request';
 import { withRetry } from '../shared/retry';
 import { credentialKey, credentialRequest, expiresAt, obtainToken, peekToken, tokenExchangeError } from '../shared/tokens';
-import type { CachedToken } from '../shared/tokens';
+import type { CachedToken, StoredTokenFields } from '../shared/tokens';
 
 /**
  * Inbenta (shared/docs/providers-next.md §2, seeds/inbenta-authorization-flows.txt):
@@ -34,6 +34,9 @@ export const INBENTA_DOMAINS: readonly string[] = ['inbenta.io', 'inbenta.com'];
 export const REFRESH_AHEAD_SECONDS = 180;
 /** The hidden field a planned renewal puts the token to renew in (see shared/renewal.ts). */
 export const RENEW_FIELD = 'tokenToRefresh';
+
+/** The token field the request layer coordinates across processes (checked: test/unit/tokenFields.test.ts). */
+export const TOKEN_FIELDS: StoredTokenFields = { field: 'accessToken', expiresAtField: 'accessTokenExpiresAt' };
 
 export type InbentaFlow = 'apiSecret' | 'domainKey';
 

@@ -1,12 +1,10 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { ICredentialDataDecryptedObject, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { InbentaApi } from '../../credentials/InbentaApi.credentials';
 import type { OperationCall } from '../shared/operations';
 import { apiRequest } from '../shared/request';
 import type { ApiCall, ProviderApi, RequestContext } from '../shared/request';
 import { renewalOptions, renewalPlan } from '../shared/renewal';
-import { tokenFieldsOf } from '../shared/tokens';
 import {
 	CREDENTIAL_TYPE,
 	inbentaSettings,
@@ -15,6 +13,7 @@ import {
 	parseInbentaError,
 	productUrlProblem,
 	RENEW_FIELD,
+	TOKEN_FIELDS,
 } from './auth';
 import type { InbentaSettings } from './auth';
 
@@ -64,12 +63,14 @@ export async function connect(ctx: RequestContext): Promise<InbentaConnection> {
 	};
 	// Inbenta renews ahead of expiry (shared/renewal.ts): its plan runs on the credential as stored at each
 	// request, so a token a sibling process stored is used (and, after a 401, adopted) like any other.
-	const fields = tokenFieldsOf(new InbentaApi().properties);
-	connection.storedToken = fields && {
-		...fields,
+	connection.storedToken = {
+		...TOKEN_FIELDS,
 		plan: (stored) => plannedCredentials(connection, stored),
 		// A refused token that has not expired is refreshed first, as on n8n's own 401 path (inbentaPreAuthentication).
 		renew: (stored, refused) => ({ ...stored, accessToken: '', [RENEW_FIELD]: refused }),
+		// Its renewal (refresh, then /auth) does not stop on a refused fresh token by itself: 401 forever over 10
+		// items would cost 3 token requests per item.
+		refusedRenewalsLimit: 2,
 	};
 	return connection;
 }

@@ -1,6 +1,6 @@
 import type { IAdditionalCredentialOptions, ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-import { peekToken, rememberToken, singleFlight } from './tokens';
+import { forcedRenewal, peekToken, rememberToken, singleFlight } from './tokens';
 import type { CachedToken } from './tokens';
 
 /**
@@ -79,15 +79,9 @@ export function renewalOptions(
 	credentialType: string,
 	fields: { token: string; renewField: string },
 ): IAdditionalCredentialOptions | undefined {
-	if ((plan !== 'renew' && plan !== 'reauth') || !reference?.id) return undefined;
-	return {
-		credentialsDecrypted: {
-			id: reference.id,
-			name: reference.name,
-			type: credentialType,
-			data: { ...credentials, [fields.token]: '', [fields.renewField]: plan === 'renew' ? (token?.accessToken ?? '') : '' },
-		},
-	};
+	if (plan !== 'renew' && plan !== 'reauth') return undefined;
+	const toRenew = plan === 'renew' ? (token?.accessToken ?? '') : '';
+	return forcedRenewal({ ...credentials, [fields.renewField]: toRenew }, reference, credentialType, fields.token);
 }
 
 /**

@@ -87,8 +87,8 @@ export interface ProviderApi {
 	 */
 	signRequest?: (options: IHttpRequestOptions) => Promise<IHttpRequestOptions>;
 	/**
-	 * Where a token credential keeps its token: `tokenFieldsOf(<credential class>.properties)` (its
-	 * expirable field), optionally with the provider's own renewal `plan`; default `accessToken` /
+	 * Where a token credential keeps its token: its expirable field, declared in the provider's auth.ts
+	 * (TOKEN_FIELDS; test/unit/tokenFields.test.ts checks it against `tokenFieldsOf(<credential>.properties)`), optionally with the provider's own renewal `plan`; default `accessToken` /
 	 * `accessTokenExpiresAt`, used when the stored credential has such a field. `false`: the credential
 	 * type has no token to coordinate. See withStoredToken in tokens.ts.
 	 */

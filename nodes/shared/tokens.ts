@@ -507,6 +507,14 @@ export interface StoredTokenFields {
 	 */
 	plan?: (stored: ICredentialDataDecryptedObject, standard: ICredentialDataDecryptedObject) => ICredentialDataDecryptedObject;
 	/**
+	 * For a provider whose own renewal path does not stop on a refused fresh token (Inbenta refreshes,
+	 * then authenticates again): after this many tokens renewed in one call were refused with no
+	 * sibling's token to adopt, the credential's renewals stop for a minute and later calls report the
+	 * 401 at once. Unset (fiskaly, Fatture in Cloud, HubRise): the rounds are only bounded per call, so a
+	 * queue-mode sibling whose mint invalidated ours is always waited for and adopted.
+	 */
+	refusedRenewalsLimit?: number;
+	/**
 	 * After a 401 that no sibling's stored token answers: the data that makes preAuthentication renew
 	 * the refused token (default: the token field emptied). Inbenta puts the refused token where its
 	 * preAuthentication tries a refresh before authenticating again.
@@ -592,8 +600,8 @@ export interface StoredTokenContext {
 /** Rounds after the first attempt: adopt a sibling's token, renew, renew once more. */
 const MAX_TOKEN_ROUNDS = 3;
 /**
- * Credentials (by id) whose provider refused a token renewed a moment before, with no sibling's token to
- * adopt: until the time stored, a 401 is reported at once instead of renewing again for every item (a
+ * Credentials (by id) whose provider refused two tokens renewed a moment before, with no sibling's token
+ * to adopt: until the time stored, a 401 is reported at once instead of renewing again for every item (a
  * provider answering 401 forever would otherwise cost a renewal per item and round).
  */
 const refusingFreshTokens = new Map<string, number>();
@@ -650,6 +658,7 @@ export async function withStoredToken<T>(
 
 	let data = planned(stored);
 	let renewedHere = false; // `data` asks for a token renewed in this call (not one adopted from the store)
+	let refusedRenewals = 0;
 	for (let round = 0; ; round++) {
 		let failure: unknown;
 		try {
@@ -686,8 +695,12 @@ export async function withStoredToken<T>(
 			renewedHere = false;
 			continue;
 		}
+		// Tokens renewed here refused in a row, with no sibling's token to adopt between them: the provider
+		// refuses what it issues (only for providers that ask, see refusedRenewalsLimit).
 		const credentialId = reference.id as string;
-		if (renewedHere || (refusingFreshTokens.get(credentialId) ?? 0) > Date.now()) {
+		if (renewedHere) refusedRenewals += 1;
+		const limit = fields ? fields.refusedRenewalsLimit : undefined;
+		if (limit !== undefined && (refusedRenewals >= limit || (refusingFreshTokens.get(credentialId) ?? 0) > Date.now())) {
 			refusingFreshTokens.set(credentialId, Date.now() + FRESH_TOKEN_MS);
 			throw failure;
 		}

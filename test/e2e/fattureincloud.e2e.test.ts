@@ -2,7 +2,9 @@
 // this jest process on 127.0.0.1. One n8n instance (user folder + SQLite DB) and one `n8n start` per line:
 //   1. server: 'fattureInCloudOAuth2Api' connects through n8n itself (authorize URL with the picked scopes ->
 //      simulator -> n8n's callback exchanges the code); the Company picker lists the simulator's companies through
-//      n8n's REST API (resource-locator-results) with a 'fattureInCloudApi' manual token created over REST
+//      n8n's REST API (resource-locator-results) with a 'fattureInCloudApi' manual token created over REST;
+//      the Fatture in Cloud Trigger on an active workflow: subscription to n8n's production URL, verification GET
+//      answered, a signed notification starts one execution, another key's gets 401, a repeated ce-id nothing
 //   2. CLI (each execute is its own process): manual token workflow; OAuth2 workflow, then an expired access token
 //      is refreshed by n8n and the returned refresh token stored; device code end to end
 //      ('fattureInCloudDeviceCodeApi': code and link shown, approved, tokens stored, no token in the output);
@@ -17,12 +19,14 @@ import { FattureInCloudSimulator } from '../simulators/fattureincloud';
 import { ensureInstalled, N8nLine, selectedLines } from './lib/lines';
 import { N8nInstance, N8nRun, N8nServer, nodeOutput, outboundAttempts, packageProblems } from './lib/n8nInstance';
 import { N8nRest } from './lib/n8nRest';
-import { stopAll } from './lib/proc';
+import { pollUntil, stopAll } from './lib/proc';
 import { packRealPackage, readPackageJson } from './lib/realPackage';
 
 const INSTALL_TIMEOUT = 45 * 60 * 1000;
 const PKG = readPackageJson().name;
 const NODE = `${PKG}.fattureInCloud`;
+const TRIGGER = `${PKG}.fattureInCloudTrigger`;
+const INVOICE_CREATE = 'it.fattureincloud.webhooks.issued_documents.invoices.create';
 const COVERED_HERE = ['fattureInCloudApi', 'fattureInCloudDeviceCodeApi', 'fattureInCloudOAuth2Api', 'fattureInCloudRefreshTokenApi'];
 const SCOPES = ['entity.clients:r', 'issued_documents.invoices:r'];
 const MONTH = 30 * 24 * 3600;
@@ -168,10 +172,74 @@ describe.each(selectedLines().map((l) => [`${l.id} (n8n ${l.version})`, l] as co
     ]);
     expect(picker.text).not.toContain('company-token');
     sim.companies = [{ id: 12345, name: 'Studio Rossi', vat_number: '03881520161', type: 'company' }];
+    // The server stays up for the trigger step below (one `n8n start` per line).
+  });
+
+  // n8n 2.x publishes a workflow through an outbox that a background consumer works off: the activate call
+  // answers 200 before the trigger's webhook `create` ran, so the test waits for the subscription to appear
+  // (and to go after deactivation). 1.x subscribes inside the call; the wait then returns at once.
+  test("server: the Fatture in Cloud Trigger on an active workflow verifies a signed notification on n8n's production URL and refuses a forged one", async () => {
+    expect(server && manualId).toBeTruthy();
+    const created = await rest.request('POST', '/rest/workflows', {
+      name: 'e2e fattureincloud trigger',
+      active: false,
+      settings: {},
+      connections: {},
+      nodes: [
+        {
+          id: 't1',
+          name: 'Fatture in Cloud Trigger',
+          type: TRIGGER,
+          typeVersion: 1,
+          position: [0, 0],
+          webhookId: 'e2e-fic-hook',
+          parameters: {
+            authentication: 'fattureInCloudApi',
+            companyId: { __rl: true, mode: 'id', value: '12345' },
+            events: [INVOICE_CREATE],
+            options: { publicKeyOverride: sim.webhooks.signing.publicPem },
+          },
+          credentials: { fattureInCloudApi: { id: manualId, name: 'fic manual' } },
+        },
+      ],
+    });
+    expect({ status: created.status, text: created.text.slice(0, 400) }).toEqual({ status: 200, text: expect.any(String) });
+    const wf = created.json.data;
+    const activated = await timed('trigger: activate', () => rest.request('POST', `/rest/workflows/${wf.id}/activate`, { versionId: wf.versionId }));
+    expect({ status: activated.status, text: activated.text.slice(0, 300) }).toEqual({ status: 200, text: expect.any(String) });
+    const sub = await timed('trigger: wait for the subscription', () => pollUntil('the trigger to subscribe', async () => sim.webhooks.of(12345)[0], 30_000));
+    const sink = `${server!.baseUrl}/webhook/e2e-fic-hook/webhook`;
+    expect(sub).toMatchObject({ sink, types: [INVOICE_CREATE], verificationMethod: 'header' });
+    // The verification GET went to n8n's production URL while the subscription was created and was answered.
+    const verification = sim.webhooks.deliveries.find((delivery) => delivery.kind === 'verification');
+    expect({ status: verification?.status, answer: verification?.responseBody }).toEqual({ status: 200, answer: JSON.stringify({ verification: verification?.headers['x-fic-verification-challenge'] }) });
+    expect(sub.verified).toBe(true);
+
+    const [signed] = await sim.webhooks.notify(12345, INVOICE_CREATE, { ids: [3062300] });
+    const [forged] = await sim.webhooks.notify(12345, INVOICE_CREATE, { forge: 'otherKey' });
+    const [repeated] = await sim.webhooks.notify(12345, INVOICE_CREATE, { eventId: signed.eventId });
+    // signed -> 200 and one execution; another key -> 401; the same ce-id again -> 200, nothing started
+    expect([signed.status, forged.status, repeated.status]).toEqual([200, 401, 200]);
+    expect(JSON.parse(repeated.responseBody)).toEqual({ message: 'Already received' });
+    const executionsOf = async (): Promise<unknown[]> => {
+      const listed = await rest.request('GET', '/rest/executions');
+      return (listed.json?.data?.results ?? listed.json?.data ?? []).filter((e: { workflowId: string }) => String(e.workflowId) === String(wf.id));
+    };
+    await pollUntil('the execution of the signed notification', async () => ((await executionsOf()).length > 0 ? true : undefined), 10_000);
+    // A little longer, so that a second execution (none expected) would have been listed.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const executions = await executionsOf();
+    expect(executions).toHaveLength(1);
+    used.add('fattureInCloudApi');
+
+    const deactivated = await timed('trigger: deactivate', () => rest.request('POST', `/rest/workflows/${wf.id}/deactivate`, {}));
+    expect(deactivated.status).toBe(200);
+    await pollUntil('the trigger to delete its subscription', async () => (sim.webhooks.of(12345).length === 0 ? true : undefined), 30_000);
 
     await timed('server stop', () => server!.stop());
-    expect(packageProblems(server.log(), PKG)).toEqual([]);
+    expect(packageProblems(server!.log(), PKG)).toEqual([]);
     server = undefined;
+    // (from the first step) the OAuth2 connection stored a token with exactly the picked scopes
     const tokenData = (await stored(oauthId)).oauthTokenData;
     expect(sim.accessTokens.get(tokenData.access_token)?.scopes).toEqual(new Set(SCOPES));
   });

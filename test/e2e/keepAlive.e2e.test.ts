@@ -37,29 +37,17 @@ afterAll(async () => {
 
 const trigger = { id: 'start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
 
-function manual(id: string, credentialId: string, parameters: object) {
-  return {
-    id,
-    name: `e2e ${id}`,
-    active: false,
-    settings: { executionOrder: 'v1' },
-    nodes: [
-      trigger,
-      {
-        id: 'n1',
-        name: 'Checkfront',
-        type: CHECKFRONT,
-        typeVersion: 1,
-        position: [240, 0],
-        parameters: { authentication: 'checkfrontOAuth2Api', ...parameters },
-        credentials: { checkfrontOAuth2Api: { id: credentialId, name: credentialId } },
-      },
-    ],
-    connections: { Start: { main: [[{ node: 'Checkfront', type: 'main', index: 0 }]] } },
-  };
+/** A node of the package, by type, display name and credential type (the node's "Authentication"). */
+interface NodeOf {
+  type: string;
+  name: string;
+  authentication: string;
 }
+const CHECKFRONT_NODE: NodeOf = { type: CHECKFRONT, name: 'Checkfront', authentication: 'checkfrontOAuth2Api' };
+const FIC_NODE: NodeOf = { type: FIC, name: 'Fatture in Cloud', authentication: FIC_AUTH };
 
-function ficManual(id: string, credentialId: string, parameters: object) {
+/** Manual trigger -> one node of the package with the credential, as `n8n execute` runs it. */
+function manual(id: string, credentialId: string, parameters: object, node: NodeOf = CHECKFRONT_NODE) {
   return {
     id,
     name: `e2e ${id}`,
@@ -69,15 +57,15 @@ function ficManual(id: string, credentialId: string, parameters: object) {
       trigger,
       {
         id: 'n1',
-        name: 'Fatture in Cloud',
-        type: FIC,
+        name: node.name,
+        type: node.type,
         typeVersion: 1,
         position: [240, 0],
-        parameters: { authentication: FIC_AUTH, ...parameters },
-        credentials: { [FIC_AUTH]: { id: credentialId, name: credentialId } },
+        parameters: { authentication: node.authentication, ...parameters },
+        credentials: { [node.authentication]: { id: credentialId, name: credentialId } },
       },
     ],
-    connections: { Start: { main: [[{ node: 'Fatture in Cloud', type: 'main', index: 0 }]] } },
+    connections: { Start: { main: [[{ node: node.name, type: 'main', index: 0 }]] } },
   };
 }
 
@@ -115,8 +103,8 @@ describe.each(selectedLines().map((l) => [`${l.id} (n8n ${l.version})`, l] as co
       })),
     );
     const ficWorkflows = Object.values(ficIds).flatMap((credential) => [
-      ficManual(wf('FicAlive', credential), credential, { resource: 'connection', operation: 'keepAlive' }),
-      ficManual(wf('FicJob', credential), credential, { resource: 'user', operation: 'getInfo' }),
+      manual(wf('FicAlive', credential), credential, { resource: 'connection', operation: 'keepAlive' }, FIC_NODE),
+      manual(wf('FicJob', credential), credential, { resource: 'user', operation: 'getInfo' }, FIC_NODE),
     ]);
     await n8n.importWorkflow([...workflows, ...ficWorkflows]);
   }, INSTALL_TIMEOUT);

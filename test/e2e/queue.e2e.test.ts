@@ -30,7 +30,7 @@ import {
 } from './lib/baselinePackage';
 import { ensureInstalled, getLines, N8nLine, selectedLines } from './lib/lines';
 import { N8nRest } from './lib/n8nRest';
-import { stopAll } from './lib/proc';
+import { pollUntil, stopAll } from './lib/proc';
 import { QueueCluster, startQueueCluster } from './lib/queueCluster';
 import { ensureQueueServices, psql } from './lib/queueServices';
 import { packRealPackage, readPackageJson } from './lib/realPackage';
@@ -89,6 +89,8 @@ const ids = {
   hubriseOAuth2: '',
   ficRefresh: '',
   ficManual: '',
+  ficOAuth2: '',
+  ficDevice: '',
   ficBaseline: '',
 };
 
@@ -102,6 +104,8 @@ const HOOKS = {
   hubriseOAuth2: 'q-hubrise-oauth',
   ficRefresh: 'q-fic-refresh',
   ficManual: 'q-fic-manual',
+  ficOAuth2: 'q-fic-oauth',
+  ficDevice: 'q-fic-device',
   ficBaseline: 'q-fic-baseline',
 };
 /** Executions per credential for the ones only shown to run on the workers (the 40-run bursts measure tokens). */
@@ -155,6 +159,16 @@ function workflows(): Record<keyof typeof HOOKS, Workflow> {
       type: `${PKG}.fattureInCloud`,
       parameters: { authentication: 'fattureInCloudApi', resource: 'user', operation: 'getInfo' },
       credentials: { fattureInCloudApi: { id: ids.ficManual, name: 'queue fic manual' } },
+    }),
+    ficOAuth2: webhookWorkflow('qFicOAuth2000001', HOOKS.ficOAuth2, {
+      type: `${PKG}.fattureInCloud`,
+      parameters: { authentication: 'fattureInCloudOAuth2Api', resource: 'user', operation: 'getInfo' },
+      credentials: { fattureInCloudOAuth2Api: { id: ids.ficOAuth2, name: 'queue fic oauth2' } },
+    }),
+    ficDevice: webhookWorkflow('qFicDevice000001', HOOKS.ficDevice, {
+      type: `${PKG}.fattureInCloud`,
+      parameters: { authentication: 'fattureInCloudDeviceCodeApi', resource: 'user', operation: 'getInfo' },
+      credentials: { fattureInCloudDeviceCodeApi: { id: ids.ficDevice, name: 'queue fic device' } },
     }),
     ficBaseline: webhookWorkflow('qFicBaseline0001', HOOKS.ficBaseline, {
       type: `${BASELINE_PACKAGE}.${BASELINE_FIC_NODE}`,
@@ -283,6 +297,17 @@ describeQueue('queue mode: n8n 2.41 main + 2 workers, Redis, PostgreSQL', () => 
         scopes: FIC_SCOPES,
       });
       ids.ficManual = await created('queue fic manual', 'fattureInCloudApi', { accessToken: fic.issueManualToken(FIC_SCOPES), baseUrlOverride: ficUrl });
+      ids.ficOAuth2 = await created('queue fic oauth2', 'fattureInCloudOAuth2Api', { clientId: fic.clientId, clientSecret: fic.clientSecret, scopes: FIC_SCOPES, baseUrlOverride: ficUrl });
+      // A device login a person approved earlier: the credential holds the pair the device flow stored.
+      const devicePair = fic.issuePair(FIC_SCOPES, true);
+      ids.ficDevice = await created('queue fic device', 'fattureInCloudDeviceCodeApi', {
+        clientId: fic.deviceClientId,
+        scopes: FIC_SCOPES,
+        baseUrlOverride: ficUrl,
+        accessToken: devicePair.access_token,
+        accessTokenExpiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+        refreshToken: devicePair.refresh_token,
+      });
       ids.ficBaseline = await created('queue fic baseline', BASELINE_FIC_CREDENTIAL, {
         baseUrl: ficUrl,
         clientId: fic.clientId,
@@ -523,6 +548,57 @@ describeQueue('queue mode: n8n 2.41 main + 2 workers, Redis, PostgreSQL', () => 
     await runsOnWorkers('fattureInCloudApi', HOOKS.ficManual);
   });
 
+  test('fattureInCloudOAuth2Api (connected on the main) and fattureInCloudDeviceCodeApi (token expired) run on the workers', async () => {
+    await timed('fic OAuth2 connect', () => rest.connectOAuth2(ids.ficOAuth2));
+    await runsOnWorkers('fattureInCloudOAuth2Api', HOOKS.ficOAuth2);
+    // the device credential's access token dies: its refresh chain renews it on a worker, once
+    fic.server.clearLog();
+    fic.expireAccessTokens();
+    await runsOnWorkers('fattureInCloudDeviceCodeApi', HOOKS.ficDevice);
+    expect(fic.refreshRequests().length).toBeGreaterThanOrEqual(1);
+  });
+
+  test("a trigger's webhook is served by the main while a worker runs the execution (HubRise signed callback)", async () => {
+    const saved = await rest.createWorkflow({
+      name: 'queue hubrise trigger',
+      active: false,
+      settings: {},
+      connections: {},
+      nodes: [
+        {
+          id: 'qt1',
+          name: 'HubRise Trigger',
+          type: `${PKG}.hubRiseTrigger`,
+          typeVersion: 1,
+          position: [0, 0],
+          webhookId: 'q-hubrise-trigger',
+          parameters: { authentication: 'hubriseOAuth2Api', events: ['order.create'] },
+          credentials: { hubriseOAuth2Api: { id: ids.hubriseOAuth2, name: 'queue hubrise oauth2' } },
+        },
+      ],
+    });
+    await rest.activateWorkflow(saved.id, saved.versionId);
+    const target = await pollUntil(
+      'the trigger to register its callback with HubRise',
+      async () => [...hubrise.connections.values()].find((c) => c.callback?.url?.endsWith('/webhook/q-hubrise-trigger/webhook')),
+      60_000,
+    );
+    const marks = logMarks();
+    await hubrise.emit(target.token, { resource_type: 'order', event_type: 'create', order_id: 'ordQ0001', location_id: '3r4s3-1' });
+    await hubrise.emit(target.token, { resource_type: 'order', event_type: 'create', order_id: 'ordQ0002', location_id: '3r4s3-1' }, { forge: true });
+    expect(hubrise.callbackDeliveries.slice(-2).map((d) => d.status)).toEqual([200, 401]);
+    const ran = await pollUntil(
+      'the execution of the signed callback on a worker',
+      async () => {
+        const { perWorker, ids: executionIds } = executionsSince(marks);
+        return perWorker.worker1 + perWorker.worker2 >= 1 ? { perWorker, executionIds } : undefined;
+      },
+      60_000,
+    );
+    expect(ran.perWorker.worker1 + ran.perWorker.worker2).toBe(1);
+    expect(await failedExecutionsOf(ran.executionIds)).toBe(0);
+  });
+
   /** A 40-execution burst of a rotating-refresh-token credential, measured like the fiskaly ones. */
   async function ficScenario(scenario: string, credentialId: string, hookPath: string, expireAfter?: number): Promise<Measured> {
     fic.server.clearLog();
@@ -581,12 +657,12 @@ describeQueue('queue mode: n8n 2.41 main + 2 workers, Redis, PostgreSQL', () => 
   });
 
   test('every credential type covered here was executed on a worker', () => {
-    // Not here: fattureInCloudOAuth2Api and fattureInCloudDeviceCodeApi (an interactive connect / device login;
-    // their token paths are n8n's OAuth2 refresh and the same refresh chain as fattureInCloudRefreshTokenApi).
     expect([...typesRunOnWorkers].sort()).toEqual([
       'checkfrontApi',
       'checkfrontOAuth2Api',
       'fattureInCloudApi',
+      'fattureInCloudDeviceCodeApi',
+      'fattureInCloudOAuth2Api',
       'fattureInCloudRefreshTokenApi',
       'fiskalyApi',
       'hubriseApi',

@@ -69,6 +69,8 @@ export interface RunOptions {
 	typeVersion?: number;
 	/** Execution mode, as n8n would pass it. */
 	mode?: 'manual' | 'trigger' | 'cli' | 'webhook' | 'internal';
+	/** The workflow's static data, kept by the test between calls as n8n keeps it between activations and webhook calls. */
+	staticData?: IDataObject;
 }
 
 export interface RunResult {
@@ -230,6 +232,7 @@ export class Harness {
 			nodeTypes: this.nodeTypes,
 			active: false,
 			settings: {},
+			staticData: options.staticData,
 		});
 		this.credentialsHelper.workflow = workflow;
 		return { node, workflow };
@@ -290,12 +293,20 @@ export class Harness {
 	}
 
 	/** A trigger node's `webhook()` for one real HTTP request, as n8n's webhook server calls it. */
-	async webhookCall(options: RunOptions & { request: unknown; response: unknown }) {
+	async webhookCall(options: RunOptions & { request: unknown; response: unknown; webhookName?: string; webhookBaseUrl?: string; webhookId?: string }) {
 		const { node, workflow } = this.nodeInWorkflow(options);
-		const additionalData = { ...this.additionalData(), httpRequest: options.request, httpResponse: options.response } as unknown as IWorkflowExecuteAdditionalData;
+		node.webhookId = options.webhookId;
+		const additionalData = {
+			...this.additionalData(),
+			httpRequest: options.request,
+			httpResponse: options.response,
+			...(options.webhookBaseUrl ? { webhookBaseUrl: options.webhookBaseUrl } : {}),
+		} as unknown as IWorkflowExecuteAdditionalData;
 		const nodeType = this.nodeTypes.getByNameAndVersion(options.type);
-		const description = nodeType.description.webhooks?.[0];
-		const context = new WebhookContext(workflow, node, additionalData, 'webhook', { httpMethod: 'POST', node: node.name, path: 'x', webhookDescription: description, workflowId: 'harness' } as never, [], null);
+		const webhooks = nodeType.description.webhooks ?? [];
+		const description = (options.webhookName ? webhooks.find((webhook) => webhook.name === options.webhookName) : undefined) ?? webhooks[0];
+		const httpMethod = String(description?.httpMethod ?? 'POST');
+		const context = new WebhookContext(workflow, node, additionalData, 'webhook', { httpMethod, node: node.name, path: 'x', webhookDescription: description, workflowId: 'harness' } as never, [], null);
 		if (!nodeType.webhook) throw new Error(`${options.type} has no webhook()`);
 		return await nodeType.webhook.call(context);
 	}

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { FIC_API_OPERATIONS } from '../../nodes/FattureInCloud/operations.generated';
 import type { FicOperation } from '../../nodes/FattureInCloud/operations.generated';
 import { bearerOf, newToken, SimulatorServer } from './framework';
+import { FicWebhooks } from './fattureincloudWebhooks';
 import type { RecordedRequest, Reply } from './framework';
 
 /** Each operation's documented success answer, generated with the operation table (scripts/fattureincloud/operations.mjs). */
@@ -94,6 +95,8 @@ const DOCUMENT_SCOPE: Record<string, string> = {
 
 export class FattureInCloudSimulator {
 	readonly server = new SimulatorServer('fattureincloud');
+	/** Subscriptions, the verification GET and signed notifications (fattureincloudWebhooks.ts); routes before the table's. */
+	readonly webhooks = new FicWebhooks(this.server, (request, cid, handle) => this.api(request, [], () => this.inCompany(cid, handle as never)));
 	readonly clientId = 'fic-client-6f1d2c';
 	readonly clientSecret = 'fic-client-secret-8a7b3e9c1d2f';
 	readonly deviceClientId = 'fic-device-client-93ab';
@@ -243,6 +246,7 @@ export class FattureInCloudSimulator {
 		this.invoices = 250;
 		this.server.clearLog();
 		this.server.clearFaults();
+		this.webhooks?.reset();
 	}
 
 	// --- Token issue ---------------------------------------------------------------------------------
@@ -414,7 +418,7 @@ export class FattureInCloudSimulator {
 		};
 	}
 
-	private api(request: RecordedRequest, anyOf: string[], handle: () => Reply): Reply {
+	private api(request: RecordedRequest, anyOf: string[], handle: () => Reply | Promise<Reply>): Reply | Promise<Reply> {
 		const token = bearerOf(request);
 		const access = token ? this.accessTokens.get(token) : undefined;
 		const headers = this.quotaHeaders();
@@ -429,10 +433,11 @@ export class FattureInCloudSimulator {
 		this.hourlyRemaining -= 1;
 		this.monthlyRemaining -= 1;
 		const reply = handle();
+		if (reply instanceof Promise) return reply.then((settled) => ({ ...settled, headers: { ...this.quotaHeaders(), ...settled.headers } }));
 		return { ...reply, headers: { ...this.quotaHeaders(), ...reply.headers } };
 	}
 
-	private inCompany(cid: string, handle: (company: Company) => Reply): Reply {
+	private inCompany(cid: string, handle: (company: Company) => Reply | Promise<Reply>): Reply | Promise<Reply> {
 		const company = flatten(this.companies).find((entry) => String(entry.id) === cid);
 		if (!company) return API_ERROR(404, 'Company not found', 'NOT_FOUND');
 		return handle(company);

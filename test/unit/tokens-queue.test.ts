@@ -86,17 +86,27 @@ describe('withStoredToken', () => {
 		expect(sent.map(tokenOf)).toEqual(['']);
 	});
 
-	it('a provider that refuses every token: one renewal, then later calls report the 401 without renewing', async () => {
+	it('a provider that refuses every token: two renewals, then later calls report the 401 without renewing', async () => {
+		const { ctx, sent } = rig({ accessToken: 'T1', accessTokenExpiresAt: future });
+		const refuseAll = async (options: Parameters<typeof tokenOf>[0]) => {
+			sent.push(options);
+			throw unauthorised();
+		};
+		await expect(withStoredToken(ctx, 'tokApi', undefined, { refusedRenewalsLimit: 2 }, refuseAll, noWait)).rejects.toThrow('401');
+		// the stored token, then renewed ones (empty field: n8n runs preAuthentication); two refused -> stop
+		expect(sent.map(tokenOf)).toEqual(['T1', '', '']);
+		await expect(withStoredToken(ctx, 'tokApi', undefined, { refusedRenewalsLimit: 2 }, refuseAll, noWait)).rejects.toThrow('401');
+		expect(sent.map(tokenOf)).toEqual(['T1', '', '', 'T1']);
+	});
+
+	it('without a refused-renewals limit the rounds are bounded per call only (a sibling may be on its way)', async () => {
 		const { ctx, sent } = rig({ accessToken: 'T1', accessTokenExpiresAt: future });
 		const refuseAll = async (options: Parameters<typeof tokenOf>[0]) => {
 			sent.push(options);
 			throw unauthorised();
 		};
 		await expect(withStoredToken(ctx, 'tokApi', undefined, undefined, refuseAll, noWait)).rejects.toThrow('401');
-		// the stored token, then a renewed one (empty field: n8n runs preAuthentication); refused too -> stop
-		expect(sent.map(tokenOf)).toEqual(['T1', '']);
-		await expect(withStoredToken(ctx, 'tokApi', undefined, undefined, refuseAll, noWait)).rejects.toThrow('401');
-		expect(sent.map(tokenOf)).toEqual(['T1', '', 'T1']);
+		expect(sent).toHaveLength(4);
 	});
 
 	it('a renewed token refused while a sibling stored a newer one: adopted, not given up', async () => {

@@ -1,6 +1,3 @@
-import { createServer } from 'node:http';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { HubRiseApi } from '../../../credentials/HubRiseApi.credentials';
@@ -8,6 +5,8 @@ import { HubRiseOAuth2Api } from '../../../credentials/HubRiseOAuth2Api.credenti
 import { HubRiseEventsTrigger } from '../../../nodes/HubRise/HubRiseEventsTrigger.node';
 import { HubRiseTrigger } from '../../../nodes/HubRise/HubRiseTrigger.node';
 import { Harness } from '../../harness';
+import { startWebhookEndpoint } from '../../harness/webhookEndpoint';
+import type { WebhookEndpoint } from '../../harness/webhookEndpoint';
 import { expectNoSecret, rig, sim } from './setup';
 
 /**
@@ -18,49 +17,21 @@ import { expectNoSecret, rig, sim } from './setup';
  */
 
 const executions: INodeExecutionData[][] = [];
-let endpoint: Server;
+let endpoint: WebhookEndpoint;
 let endpointUrl = '';
 let harness: Harness;
 const triggerRun = { type: 'hubRiseTrigger', parameters: { authentication: 'hubriseOAuth2Api', events: ['order.create', 'order.update'] }, credentials: { hubriseOAuth2Api: 'oauth' } };
 
 beforeAll(async () => {
-	endpoint = createServer((req, res) => {
-		const chunks: Buffer[] = [];
-		req.on('data', (chunk: Buffer) => chunks.push(chunk));
-		req.on('end', () => {
-			const rawBody = Buffer.concat(chunks);
-			let body: unknown = {};
-			try {
-				body = JSON.parse(rawBody.toString('utf8'));
-			} catch {
-				body = {};
-			}
-			const request = Object.assign(req, { rawBody, body, params: {}, query: {} });
-			const response = Object.assign(res, {
-				status(code: number) {
-					res.statusCode = code;
-					return response;
-				},
-				json(value: unknown) {
-					res.setHeader('content-type', 'application/json');
-					res.end(JSON.stringify(value));
-					return response;
-				},
-			});
-			void harness
-				.webhookCall({ ...triggerRun, request, response })
-				.then((result) => {
-					if (result.workflowData) executions.push(result.workflowData[0]);
-					if (!result.noWebhookResponse) res.writeHead(200).end('{"message":"Workflow was started"}');
-				})
-				.catch(() => res.writeHead(500).end());
-		});
+	endpoint = await startWebhookEndpoint(async (request, response) => {
+		const result = await harness.webhookCall({ ...triggerRun, request, response });
+		if (result.workflowData) executions.push(result.workflowData[0]);
+		return result;
 	});
-	await new Promise<void>((resolve) => endpoint.listen(0, '127.0.0.1', resolve));
-	endpointUrl = `http://127.0.0.1:${(endpoint.address() as AddressInfo).port}/webhook`;
+	endpointUrl = endpoint.url;
 });
 afterAll(async () => {
-	await new Promise((resolve) => endpoint.close(resolve));
+	await endpoint.close();
 });
 
 beforeEach(() => {
