@@ -57,6 +57,11 @@ export interface Resource<Api> {
 	 * family than the credential's), or undefined when it can.
 	 */
 	unavailable?(api: Api, resource: Resource<Api>): { message: string; description: string } | undefined;
+	/**
+	 * Its items run one after the other, in input order, whatever the node's Concurrency: each depends
+	 * on the one before (Inbenta's chatbot: the messages of one conversation, which items share).
+	 */
+	inOrder?: boolean;
 }
 
 export interface ProviderNode<Api> {
@@ -171,6 +176,8 @@ export async function runOperations<Api>(
 	const byValue = new Map(node.resources.map((resource) => [resource.value, resource]));
 	let connection: Promise<Api> | undefined;
 	let api: Api | undefined;
+	// The end of the queue of in-order items (Resource.inOrder): each waits for the one before it.
+	let inOrderTail: Promise<void> = Promise.resolve();
 	try {
 		return await executePerItem(ctx, async (itemIndex) => {
 			const resourceValue = ctx.getNodeParameter('resource', itemIndex) as string;
@@ -183,11 +190,20 @@ export async function runOperations<Api>(
 					description: 'Open the node and choose the resource and operation again.',
 				});
 			}
-			connection = connection ?? node.connect(ctx);
-			api = await connection;
-			const refusal = resource.unavailable?.(api, resource);
-			if (refusal) throw new NodeOperationError(ctx.getNode(), refusal.message, { itemIndex, description: refusal.description });
-			return await operation.execute({ ctx, api, itemIndex });
+			// Joined before the first await: workers start items in input order, so the queue is in that order too.
+			let leave = () => undefined as void;
+			const turn = resource.inOrder ? inOrderTail : undefined;
+			if (resource.inOrder) inOrderTail = new Promise<void>((resolve) => (leave = resolve));
+			try {
+				await turn;
+				connection = connection ?? node.connect(ctx);
+				api = await connection;
+				const refusal = resource.unavailable?.(api, resource);
+				if (refusal) throw new NodeOperationError(ctx.getNode(), refusal.message, { itemIndex, description: refusal.description });
+				return await operation.execute({ ctx, api, itemIndex });
+			} finally {
+				leave();
+			}
 		}, { concurrency: concurrencyParameter(ctx) });
 	} finally {
 		if (api !== undefined) node.afterRun?.(ctx, api);

@@ -118,6 +118,12 @@ interface Window {
 	openedBy: number;
 	/** Inbenta's usage in per cent, the highest seen in this window. */
 	usage?: number;
+	/**
+	 * What is left is our guess, not the provider's word: a usage under 100 % before one request's share
+	 * is known ("one more at a time"). Such a window never holds a request while none is in flight: an
+	 * answer without the headers (an error page) must not leave it closed until the reset.
+	 */
+	guessed?: boolean;
 }
 
 export interface PacerOptions {
@@ -217,6 +223,7 @@ export class Pacer {
 			remaining = usage >= 100 ? 0 : step ? Math.floor((100 - usage) / step + 1e-9) : 1;
 			if (step) limit = Math.round(100 / step);
 		}
+		const guessed = read.usage !== undefined && read.usage < 100 && !this.usageSteps.get(read.family);
 		if (remaining === undefined) return;
 		const current = known && (known.resetAt === undefined || now < known.resetAt);
 		if (known && current) {
@@ -227,6 +234,7 @@ export class Pacer {
 			known.remaining = recount ? remaining - this.inFlight : Math.min(known.remaining, remaining);
 			if (resetAt !== undefined) known.resetAt = known.resetAt === undefined ? resetAt : Math.min(known.resetAt, resetAt);
 			if (limit !== undefined) known.limit = limit;
+			known.guessed = guessed;
 			return;
 		}
 		// A new window: what the provider says is left, less the requests still in flight.
@@ -236,6 +244,7 @@ export class Pacer {
 			resetAt,
 			openedBy: ticket.sentAt,
 			usage: read.usage,
+			guessed,
 		});
 	}
 
@@ -256,6 +265,10 @@ export class Pacer {
 				Object.assign(window, { remaining: window.limit, resetAt: undefined, openedBy: now, usage: undefined });
 			}
 			if (window.remaining > 0) continue;
+			if (window.guessed) {
+				if (this.inFlight > 0) wait = Math.max(wait, POLL_MS);
+				continue;
+			}
 			if (window.resetAt !== undefined) wait = Math.max(wait, window.resetAt + RESET_MARGIN_MS - now);
 			// No reset announced (Fatture in Cloud): one request at a time finds out (its 403/429 carries Retry-After).
 			else if (this.inFlight > 0) wait = Math.max(wait, POLL_MS);

@@ -328,7 +328,8 @@ export async function currentSecrets(ctx: RequestContext, api: ProviderApi, read
 		return values;
 	}
 	try {
-		values.push(...secretValuesOf(await ctx.getCredentials(api.credentialType)));
+		// Through the request's read when there is one: the execution's copy serves.
+		values.push(...secretValuesOf(read ? await read.initial() : await ctx.getCredentials(api.credentialType)));
 	} catch {
 		// The adapter's list and the minted tokens still apply.
 	}
@@ -400,8 +401,9 @@ export async function apiRequest<T = unknown>(
 		throw new NodeOperationError(node, (error as Error).message, { itemIndex: call.itemIndex });
 	}
 	const idempotent = call.idempotent ?? IDEMPOTENT_METHODS.has(call.method);
-	// One read of the credential per request serves the allowlist, the token, the adoption and the redaction.
-	const read = new CredentialRead(ctx, api.credentialType);
+	// One read of the credential per request (the execution's copy when it has a fresh one) serves the
+	// allowlist, the token, the adoption and the redaction.
+	const read = new CredentialRead(ctx, api.credentialType, true);
 	const allowlist = await allowlistOf(api, read);
 
 	const deadlineMs = api.deadlineMs ?? REQUEST_LIMITS.deadlineMs;

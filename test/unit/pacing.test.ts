@@ -84,6 +84,29 @@ describe('Pacer', () => {
 		expect(c.now()).toBeGreaterThan(start + 900);
 	});
 
+	it('Inbenta usage before one request’s share is known: one at a time, and an answer without the headers does not close the window', async () => {
+		const c = clock();
+		const pacer = new Pacer({ now: c.now, sleep: c.sleep });
+		const a = await pacer.acquire();
+		pacer.observe(a, { 'x-throttle-usage': '1', 'x-throttle-reset': '60' }, 200);
+		const b = await pacer.acquire();
+		let thirdWent = false;
+		const third = pacer.acquire().then(() => (thirdWent = true));
+		for (let i = 0; i < 20; i++) await Promise.resolve();
+		expect(thirdWent).toBe(false); // one at a time: waits for b's answer
+		// b's answer is an error page without rate-limit headers: nothing says the window is used up.
+		pacer.observe(b, {}, 500);
+		const start = c.now();
+		await third;
+		expect(c.now() - start).toBeLessThan(1000);
+		// The provider's own word still holds: usage 100 % waits for the reset.
+		const d = await pacer.acquire();
+		const told = c.now();
+		pacer.observe(d, { 'x-throttle-usage': '100', 'x-throttle-reset': '60' }, 200);
+		await pacer.acquire();
+		expect(c.now()).toBeGreaterThanOrEqual(told + 60_000);
+	});
+
 	it('a declared window: the request after the limit waits until the oldest answer is a window old', async () => {
 		const c = clock();
 		const pacer = new Pacer({ now: c.now, sleep: c.sleep, declared: [{ requests: 2, perMs: 1000 }] });
