@@ -1,6 +1,12 @@
-import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	IHttpRequestOptions,
+	INodeProperties,
+} from 'n8n-workflow';
 
-import { HOST_PROPERTY, hostExpression } from '../nodes/Checkfront/auth';
+import { basicAuthenticate, HOST_PROPERTY, hostExpression } from '../nodes/Checkfront/auth';
 import { credentialTestRequest } from '../nodes/shared/tokens';
 
 /**
@@ -52,15 +58,11 @@ export class CheckfrontApi implements ICredentialType {
 		},
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			auth: {
-				username: '={{$credentials.apiKey}}',
-				password: '={{$credentials.apiSecret}}',
-			},
-		},
-	};
+	// A function, not a generic `={{$credentials.…}}` block: n8n evaluates those two expressions on
+	// every request (a measurable share of each call); this is the same Basic header without them.
+	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions) {
+		return basicAuthenticate(credentials, requestOptions);
+	}
 
 	test: ICredentialTestRequest = credentialTestRequest('Checkfront', {
 		baseURL: hostExpression('/api/3.0', '$credentials'),

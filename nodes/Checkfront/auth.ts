@@ -13,7 +13,7 @@
  * plain http to a real host, look-alikes such as `checkfront.com.evil.test`.
  */
 
-import type { INodeProperties } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, IHttpRequestOptions, INodeProperties } from 'n8n-workflow';
 
 import { firstString, formatValidation } from '../shared/errors';
 import type { ErrorBodyParser } from '../shared/errors';
@@ -140,6 +140,11 @@ export function hostExpression(suffix: string, source: '$self' | '$credentials' 
 		`.replace(/^(?!https?:\\/\\/)/, "https://")` +
 		`.replace(/^(https?:\\/\\/[^\\/?#]+).*$/, "$1")`;
 	return `={{ ${HOST_PATTERN.toString()}.test(${host}) ? ${normalised} + "${suffix}" : "${INVALID_HOST_URL}" }}`;
+}
+
+/** The token-pair credential's authenticate: API key and secret as HTTP Basic user name and password. */
+export function basicAuthenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): IHttpRequestOptions {
+	return { ...requestOptions, auth: { username: String(credentials.apiKey ?? ''), password: String(credentials.apiSecret ?? '') } };
 }
 
 /** What the credential expressions produce for a refused host: a scheme nothing can send to. */

@@ -70,6 +70,8 @@ export async function connect(ctx: RequestContext): Promise<CheckfrontApi> {
 			503: 'Checkfront is throttling requests (HTTP 503). Lower the batch size or workflow frequency and try again later.',
 		},
 		parseError: parseCheckfrontError,
+		// Neither credential has a token of its own to coordinate: a key pair, and OAuth2 (n8n-core refreshes it).
+		storedToken: false,
 		allowRedirectTo: (url) => isAllowedRedirect(url, host.loopback),
 		onRedirected: (from, to) => moves.push({ from, to }),
 		keepAlive: CHECKFRONT_KEEP_ALIVE,

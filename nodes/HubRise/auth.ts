@@ -528,6 +528,9 @@ export const parseHubRiseError: ErrorBodyParser = (data) => ({
 /** HubRise's fixed windows (per connection): 500/min, 2,500/h, 10,000/day, aligned to the clock. */
 export const RATE_WINDOWS_MS = [60_000, 3_600_000, 86_400_000];
 
+/** The same windows as the shared pacing reads them (no request beyond any of them in any span of its length). */
+export const RATE_LIMITS = [500, 2_500, 10_000].map((requests, index) => ({ requests, perMs: RATE_WINDOWS_MS[index] }));
+
 /**
  * The wait for a 429 without Retry-After: to the next minute boundary (the smallest window; if a
  * longer one is spent the next 429 says so and the retry budget ends the wait).

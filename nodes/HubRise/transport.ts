@@ -17,7 +17,7 @@ import type { PaginationStrategy } from '../shared/paginate';
 import { listLimit, segmentOf, textParam } from '../shared/parameters';
 import { apiList, apiRequest } from '../shared/request';
 import type { ProviderApi, RequestContext } from '../shared/request';
-import { hasNewCode, hubriseHosts, hubriseSecrets, parseHubRiseError, storedConnection, TOKEN_FIELDS, TOKEN_HEADER, TOKEN_TO_CHECK, untilNextWindow } from './auth';
+import { hasNewCode, hubriseHosts, hubriseSecrets, parseHubRiseError, RATE_LIMITS, storedConnection, TOKEN_FIELDS, TOKEN_HEADER, TOKEN_TO_CHECK, untilNextWindow } from './auth';
 import type { HubRiseConnection, HubRiseCredentialType } from './auth';
 
 /**
@@ -58,6 +58,8 @@ export async function connect(ctx: RequestContext, type: HubRiseCredentialType =
 		secrets: hubriseSecrets(credentials),
 		parseError: parseHubRiseError,
 		retry: { retryStatuses: [429], delayWithoutHint: untilNextWindow, maxTotalWaitMs: 70_000 },
+		// HubRise announces no limits in headers: its windows are declared, and paced before they run out.
+		rateLimits: RATE_LIMITS,
 		adviceByStatus: {
 			401: reconnect,
 			403: 'HubRise refused this with the permissions of the connection. Widen the scope in the credential (for example orders.write) and reconnect.',

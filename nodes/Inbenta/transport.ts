@@ -49,6 +49,8 @@ export async function connect(ctx: RequestContext): Promise<InbentaConnection> {
 		secrets: settings.secrets,
 		// Inbenta answers excess with 429 and x-throttle-reset / x-quota-reset (read by retry.ts).
 		retry: { retryStatuses: [429] },
+		// One limit per API key for the Auth API and every product API: their per-call copies share the pacing.
+		rateLimitScope: {},
 		parseError: parseInbentaError,
 		adviceByStatus: {
 			401: 'Inbenta rejected the token even after a fresh authorization. Check that the API key belongs to this instance and has access to this API.',

@@ -8,7 +8,7 @@ import type {
 	INodePropertyOptions,
 } from 'n8n-workflow';
 
-import { executePerItem } from './execute';
+import { CONCURRENCY, executePerItem } from './execute';
 
 /**
  * The one operation contract of the package. An operation is one unit: its option (value, name,
@@ -57,6 +57,11 @@ export interface Resource<Api> {
 	 * family than the credential's), or undefined when it can.
 	 */
 	unavailable?(api: Api, resource: Resource<Api>): { message: string; description: string } | undefined;
+	/**
+	 * Its items run one after the other, in input order, whatever the node's Concurrency: each depends
+	 * on the one before (Inbenta's chatbot: the messages of one conversation, which items share).
+	 */
+	inOrder?: boolean;
 }
 
 export interface ProviderNode<Api> {
@@ -132,7 +137,32 @@ export function buildProperties<Api>(
 			properties.push(withShow(property, { resource: [resource.value], operation: shownFor }));
 		}
 	}
+	properties.push(CONCURRENCY_PROPERTY);
 	return properties;
+}
+
+/**
+ * The Concurrency field every provider node gets (added by buildProperties): how many items one
+ * execution works on at the same time. The default is 1 because items may depend on each other at
+ * the provider (a fiskaly transaction's revisions, invoice numbers given in creation order, a
+ * booking and its later update): only the user knows that their items are independent. Raising it
+ * keeps output order, pairedItem and Continue On Fail as they are, and the shared pacing keeps
+ * every request within the provider's rate limits.
+ */
+export const CONCURRENCY_PROPERTY: INodeProperties = {
+	displayName: 'Concurrency',
+	name: 'concurrency',
+	type: 'number',
+	typeOptions: { minValue: 1, maxValue: 32, numberPrecision: 0 },
+	default: 1,
+	noDataExpression: true,
+	description:
+		'How many items to send at the same time. Keep 1 when items depend on each other (an update after its create, numbers given in order); raise it (4 to 8) for independent items. Output order is unchanged and rate limits are respected either way.',
+};
+
+/** The Concurrency of this execution (read once, from the node's parameters). */
+export function concurrencyParameter(ctx: IExecuteFunctions): number {
+	return ctx.getNodeParameter('concurrency', 0, CONCURRENCY.default) as number;
 }
 
 /**
@@ -146,6 +176,8 @@ export async function runOperations<Api>(
 	const byValue = new Map(node.resources.map((resource) => [resource.value, resource]));
 	let connection: Promise<Api> | undefined;
 	let api: Api | undefined;
+	// The end of the queue of in-order items (Resource.inOrder): each waits for the one before it.
+	let inOrderTail: Promise<void> = Promise.resolve();
 	try {
 		return await executePerItem(ctx, async (itemIndex) => {
 			const resourceValue = ctx.getNodeParameter('resource', itemIndex) as string;
@@ -158,12 +190,21 @@ export async function runOperations<Api>(
 					description: 'Open the node and choose the resource and operation again.',
 				});
 			}
-			connection = connection ?? node.connect(ctx);
-			api = await connection;
-			const refusal = resource.unavailable?.(api, resource);
-			if (refusal) throw new NodeOperationError(ctx.getNode(), refusal.message, { itemIndex, description: refusal.description });
-			return await operation.execute({ ctx, api, itemIndex });
-		});
+			// Joined before the first await: workers start items in input order, so the queue is in that order too.
+			let leave = () => undefined as void;
+			const turn = resource.inOrder ? inOrderTail : undefined;
+			if (resource.inOrder) inOrderTail = new Promise<void>((resolve) => (leave = resolve));
+			try {
+				await turn;
+				connection = connection ?? node.connect(ctx);
+				api = await connection;
+				const refusal = resource.unavailable?.(api, resource);
+				if (refusal) throw new NodeOperationError(ctx.getNode(), refusal.message, { itemIndex, description: refusal.description });
+				return await operation.execute({ ctx, api, itemIndex });
+			} finally {
+				leave();
+			}
+		}, { concurrency: concurrencyParameter(ctx) });
 	} finally {
 		if (api !== undefined) node.afterRun?.(ctx, api);
 	}

@@ -15,13 +15,15 @@ import { credentialAllowedDomains, domainRefusal } from './domains';
 import { toNodeApiError } from './errors';
 import type { ErrorBodyParser, ErrorContext } from './errors';
 import { extractHttpFailure, isObject, normaliseHeaders } from './failures';
+import { Pacer } from './pacing';
+import type { DeclaredLimit } from './pacing';
 import { paginate } from './paginate';
 import { retryIfRotatedMeanwhile, stampingCaller, warnBeforeRefreshTokenDies } from './keepAlive';
 import type { KeepAlivePolicy } from './keepAlive';
 import { pathProblem } from './paths';
 import type { PageRequest, PaginateOptions, PaginationStrategy } from './paginate';
 import { redactOutput, rememberedSecrets, secretValuesOf } from './redact';
-import { RetryGaveUpError, withRetry } from './retry';
+import { DEFAULT_RETRY_POLICY, RetryGaveUpError, withRetry } from './retry';
 import type { RetryPolicy } from './retry';
 import { CredentialRead, withStoredToken } from './tokens';
 import type { StoredTokenFields } from './tokens';
@@ -62,6 +64,17 @@ export interface ProviderApi {
 	allowRedirectTo?: (url: URL) => boolean;
 	/** Told when a redirect to another allowed host was followed, so the node can warn the user. */
 	onRedirected?: (from: string, to: string) => void;
+	/**
+	 * Fixed windows the provider enforces without announcing them in headers (HubRise: 500 a minute,
+	 * 2,500 an hour, 10,000 a day). Announced limits are read from every answer (pacing.ts).
+	 */
+	rateLimits?: readonly DeclaredLimit[];
+	/**
+	 * What the pacing of this api is shared by: by default the ProviderApi object itself. An adapter
+	 * that derives a ProviderApi per call (`{ ...connection, baseUrl }`, Inbenta's product APIs) sets it
+	 * on the connection, so that every copy of one execution shares one Pacer.
+	 */
+	rateLimitScope?: object;
 	/** Per-request idle timeout (no byte for this long). */
 	timeoutMs?: number;
 	/** Total time one request may take, body included (default REQUEST_LIMITS.deadlineMs). */
@@ -315,7 +328,8 @@ export async function currentSecrets(ctx: RequestContext, api: ProviderApi, read
 		return values;
 	}
 	try {
-		values.push(...secretValuesOf(await ctx.getCredentials(api.credentialType)));
+		// Through the request's read when there is one: the execution's copy serves.
+		values.push(...secretValuesOf(read ? await read.initial() : await ctx.getCredentials(api.credentialType)));
 	} catch {
 		// The adapter's list and the minted tokens still apply.
 	}
@@ -341,6 +355,19 @@ async function allowlistOf(api: ProviderApi, read: CredentialRead): Promise<{ al
 }
 
 class DomainRefusedError extends Error {}
+
+/** One Pacer per ProviderApi: every request of a node execution, in flight together or not, shares it. */
+const pacers = new WeakMap<object, Pacer>();
+
+function pacerOf(api: ProviderApi): Pacer {
+	const scope = api.rateLimitScope ?? api;
+	let pacer = pacers.get(scope);
+	if (!pacer) {
+		pacer = new Pacer({ declared: api.rateLimits, maxWaitMs: api.retry?.maxTotalWaitMs ?? DEFAULT_RETRY_POLICY.maxTotalWaitMs });
+		pacers.set(scope, pacer);
+	}
+	return pacer;
+}
 
 /**
  * The caller n8n-core runs the request with, whose `getCredentials` hands n8n-core's own read (an
@@ -374,15 +401,19 @@ export async function apiRequest<T = unknown>(
 		throw new NodeOperationError(node, (error as Error).message, { itemIndex: call.itemIndex });
 	}
 	const idempotent = call.idempotent ?? IDEMPOTENT_METHODS.has(call.method);
-	// One read of the credential per request serves the allowlist, the token, the adoption and the redaction.
-	const read = new CredentialRead(ctx, api.credentialType);
+	// One read of the credential per request (the execution's copy when it has a fresh one) serves the
+	// allowlist, the token, the adoption and the redaction.
+	const read = new CredentialRead(ctx, api.credentialType, true);
 	const allowlist = await allowlistOf(api, read);
 
 	const deadlineMs = api.deadlineMs ?? REQUEST_LIMITS.deadlineMs;
+	const pacer = pacerOf(api);
 	const send = async (target: string): Promise<IN8nHttpFullResponse> => {
 		// n8n 2.x "Allowed HTTP Request Domains": checked on every hop, before anything is sent.
 		const refusal = allowlist.refused ?? domainRefusal(target, allowlist.allowed);
 		if (refusal !== undefined) throw new DomainRefusedError(refusal);
+		// Before the deadline starts: a request held for the rate limit is not yet under way.
+		const ticket = await pacer.acquire();
 		const deadline = AbortSignal.timeout(deadlineMs);
 		const joined = withDeadline(ctx, deadline);
 		const { signal } = joined;
@@ -431,11 +462,17 @@ export async function apiRequest<T = unknown>(
 				read,
 			);
 		};
+		let failure: unknown;
 		try {
-			return await sendKeepingResponse(authenticated, options);
-		} catch (failure) {
-			throw abandonedAtDeadline(deadline, failure) ? new DeadlineError(deadlineMs) : failure;
+			const response = await sendKeepingResponse(authenticated, options);
+			pacer.observe(ticket, normaliseHeaders(response.headers), response.statusCode);
+			return response;
+		} catch (error) {
+			failure = error;
 		}
+		const { status, headers } = extractHttpFailure(failure);
+		pacer.observe(ticket, headers, status);
+		throw abandonedAtDeadline(deadline, failure) ? new DeadlineError(deadlineMs) : failure;
 	};
 
 	const sendFollowingRedirects = async (): Promise<IN8nHttpFullResponse> => {

@@ -542,29 +542,54 @@ export function tokenFieldsOf(properties: readonly INodeProperties[]): StoredTok
 }
 
 /**
+ * How long a node execution reuses its copy of a credential before reading the store again. Within
+ * it, a token another process stored is still adopted at once on a 401 (that path always reads), and
+ * a copy whose token needs renewing is never used (the store is read first: a sibling may have
+ * renewed it). The bound keeps a long execution from running on a copy the user edited an hour ago.
+ */
+export const EXECUTION_COPY_MAX_AGE_MS = 30_000;
+
+interface ExecutionCopy {
+	data: ICredentialDataDecryptedObject;
+	readAt: number;
+}
+
+/**
+ * The latest copy of each credential one node execution holds, keyed by the execution's context
+ * object (n8n creates one per node run; every item and every concurrent request of the run shares it).
+ * Reading the credential costs n8n a database read, a decryption and the evaluation of every
+ * expression in it: per request, that was most of the package's per-item overhead (issue 15 (a)).
+ */
+const executionCopies = new WeakMap<object, Map<string, ExecutionCopy>>();
+
+/**
  * The credential as one request reads it. The same read serves the token to send, the adoption of
  * a sibling's token after a 401, the allowed domains and the secrets of the moment (redaction):
  * `seen` holds every object read or handed to n8n-core, which writes preAuthentication's output
  * (or, for OAuth2, a refreshed token) into the very object, so the secrets minted during the
  * request are in it without another read.
  *
- * `take()` hands out the first read once (later attempts of the same request, after a retry wait,
- * read again); `fresh()` always reads (after a 401). A per-execution cache can be layered here:
- * `take()` may serve the execution's copy, `fresh()` stays a real read.
+ * With `shareInExecution`, the first read of a request is the execution's copy when one younger than
+ * EXECUTION_COPY_MAX_AGE_MS exists, and every real read (and the object a successful request sent,
+ * `keep()`) becomes the execution's copy. `fresh()` always reads the store (after a 401, or when the
+ * copy's token needs renewing).
  */
 export class CredentialRead {
 	readonly seen: ICredentialDataDecryptedObject[] = [];
 	private first?: Promise<ICredentialDataDecryptedObject>;
 	private taken = false;
+	/** Whether the request's first read came from the execution's copy (not the store). */
+	firstWasCopy = false;
 
 	constructor(
 		private readonly ctx: StoredTokenContext,
 		readonly credentialType: string,
+		private readonly shareInExecution = false,
 	) {}
 
 	/** The request's first read (made once, shared by whoever asks first). */
 	async initial(): Promise<ICredentialDataDecryptedObject> {
-		this.first ??= this.read();
+		this.first ??= this.copyOrRead();
 		return await this.first;
 	}
 
@@ -584,9 +609,41 @@ export class CredentialRead {
 		if (data && !this.seen.includes(data)) this.seen.push(data);
 	}
 
+	/** The object a request was sent with and accepted: n8n-core wrote any token it obtained into it. */
+	keep(data: ICredentialDataDecryptedObject): void {
+		if (!this.shareInExecution) return;
+		const copies = this.copies();
+		const held = copies.get(this.credentialType);
+		copies.set(this.credentialType, { data, readAt: held?.readAt ?? Date.now() });
+	}
+
+	private copies(): Map<string, ExecutionCopy> {
+		let copies = executionCopies.get(this.ctx);
+		if (!copies) {
+			copies = new Map();
+			executionCopies.set(this.ctx, copies);
+		}
+		return copies;
+	}
+
+	private async copyOrRead(): Promise<ICredentialDataDecryptedObject> {
+		if (this.shareInExecution) {
+			const held = this.copies().get(this.credentialType);
+			if (held && Date.now() - held.readAt < EXECUTION_COPY_MAX_AGE_MS) {
+				this.firstWasCopy = true;
+				// A copy per request: what n8n-core writes into it must not reach a request still in flight.
+				const data = { ...held.data };
+				this.note(data);
+				return data;
+			}
+		}
+		return await this.read();
+	}
+
 	private async read(): Promise<ICredentialDataDecryptedObject> {
 		const data = await this.ctx.getCredentials(this.credentialType);
 		this.note(data);
+		if (this.shareInExecution) this.copies().set(this.credentialType, { data: { ...data }, readAt: Date.now() });
 		return data;
 	}
 }
@@ -638,9 +695,14 @@ export async function withStoredToken<T>(
 		session.note(data);
 		return { ...base, credentialsDecrypted: { id: reference.id as string, name: reference.name, type: credentialType, data }, ...extra };
 	};
+	// A token field the execution's copy does not hold as text: the store decides (a sibling may have filled it).
+	if (field !== undefined && session.firstWasCopy && typeof stored[field] !== 'string') stored = await session.fresh();
 	if (field === undefined || typeof stored[field] !== 'string') {
 		// Nothing to coordinate: the provider's own copy, or the one read, so n8n-core does not read again.
-		return await send(base?.credentialsDecrypted ? (session.note(base.credentialsDecrypted.data), base) : handOver(stored));
+		if (base?.credentialsDecrypted) return await send((session.note(base.credentialsDecrypted.data), base));
+		const result = await send(handOver(stored));
+		session.keep(stored);
+		return result;
 	}
 
 	const tokenOf = (data: ICredentialDataDecryptedObject) => (typeof data[field] === 'string' ? (data[field] as string) : '');
@@ -656,13 +718,17 @@ export async function withStoredToken<T>(
 		return token !== '' && token !== refused && !refusedTokens.has(token) && !isExpired(data[expiresAtField]);
 	};
 
+	// The execution's copy is for sending, not for deciding to renew: a sibling may have renewed since.
+	if (session.firstWasCopy && (tokenOf(stored) === '' || tokenOf(planned(stored)) !== tokenOf(stored))) stored = await session.fresh();
 	let data = planned(stored);
 	let renewedHere = false; // `data` asks for a token renewed in this call (not one adopted from the store)
 	let refusedRenewals = 0;
 	for (let round = 0; ; round++) {
 		let failure: unknown;
 		try {
-			return await send(handOver(data, { preAuthenticationRetryStatusCode: [] }));
+			const result = await send(handOver(data, { preAuthenticationRetryStatusCode: [] }));
+			session.keep(data);
+			return result;
 		} catch (error) {
 			failure = error;
 		}

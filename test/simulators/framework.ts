@@ -98,6 +98,8 @@ export class SimulatorServer {
 	readonly requests: RecordedRequest[] = [];
 	/** Called for every request as it arrives, before it is answered (the connection is still open). */
 	onRequest?: (request: RecordedRequest) => void;
+	/** Every answer this much later (benchmarks: a provider across a network). */
+	latencyMs = 0;
 	private readonly routes: Route[] = [];
 	private faults: ArmedFault[] = [];
 	private server?: Server;
@@ -197,6 +199,7 @@ export class SimulatorServer {
 		this.requests.push(request);
 		this.onRequest?.(request);
 
+		if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
 		const fault = this.takeFault(request);
 		if (fault?.kind === 'hold') {
 			await fault.until.catch(() => undefined);

@@ -1,6 +1,9 @@
 import type { IAdditionalCredentialOptions, ICredentialDataDecryptedObject, INode } from 'n8n-workflow';
 
 import {
+	CredentialRead,
+	EXECUTION_COPY_MAX_AGE_MS,
+	EXPIRY_SKEW_SECONDS,
 	freshestToken,
 	isRefusedToken,
 	obtainToken,
@@ -225,5 +228,103 @@ describe('withStoredToken: a provider’s own plan plugs in', () => {
 			}, async (ms) => void waits.push(ms)),
 		).rejects.toBe(wrongSecret);
 		expect({ sent: sent.length, waits: waits.length }).toEqual({ sent: 1, waits: 0 });
+	});
+});
+
+/**
+ * The execution's copy (issue 15 (a)): the requests of one node execution share one read of the
+ * credential instead of one each, and never decide on it what the store must decide.
+ */
+describe('withStoredToken with the execution’s copy of the credential', () => {
+	function executionRig(initial: ICredentialDataDecryptedObject) {
+		const store = { data: { ...initial } };
+		let reads = 0;
+		const ctx = { getNode: () => node, getCredentials: async () => (reads++, { ...store.data }) };
+		const sent: string[] = [];
+		/** One request of the execution; `answer` may write a token into the object (as n8n-core does after preAuthentication). */
+		const request = async (answer: (data: ICredentialDataDecryptedObject) => void = () => undefined) =>
+			await withStoredToken(ctx, 'tokApi', undefined, undefined, async (options) => {
+				const data = options?.credentialsDecrypted?.data as ICredentialDataDecryptedObject;
+				sent.push(String(data.accessToken));
+				answer(data);
+			}, noWait, new CredentialRead(ctx, 'tokApi', true));
+		return { store, ctx, sent, request, reads: () => reads };
+	}
+	const mint = (token: string) => (data: ICredentialDataDecryptedObject) => {
+		if (data.accessToken === '') Object.assign(data, { accessToken: token, accessTokenExpiresAt: future });
+	};
+
+	it('one read serves every request of the execution', async () => {
+		const { request, reads, sent } = executionRig({ accessToken: 'T1', accessTokenExpiresAt: future });
+		for (let i = 0; i < 5; i++) await request();
+		expect({ reads: reads(), sent }).toEqual({ reads: 1, sent: ['T1', 'T1', 'T1', 'T1', 'T1'] });
+	});
+
+	it('a token minted during the execution is what the next requests send (not a second mint)', async () => {
+		const { request, sent, reads } = executionRig({ accessToken: '', accessTokenExpiresAt: '' });
+		await request(mint('M1'));
+		await request(mint('M2'));
+		await request(mint('M3'));
+		expect(sent).toEqual(['', 'M1', 'M1']);
+		// The copy was empty once: the store decided (read) before the only mint; after it the copy serves.
+		expect(reads()).toBe(1);
+	});
+
+	it('a copy whose token expired is not renewed: the store is read first and a sibling’s token adopted', async () => {
+		const now = Date.now();
+		// A token that is still good for the first request and due for renewal a few seconds later (within the copy's age bound).
+		const soon = new Date(now + (EXPIRY_SKEW_SECONDS + 5) * 1000).toISOString();
+		const { request, store, sent, reads } = executionRig({ accessToken: 'T1', accessTokenExpiresAt: soon });
+		await request();
+		// Both the copy's and the store's token are due; a sibling renewed and stored T2 meanwhile.
+		jest.spyOn(Date, 'now').mockReturnValue(now + 10_000);
+		try {
+			store.data = { accessToken: 'T2', accessTokenExpiresAt: future };
+			await request(mint('MINTED'));
+		} finally {
+			jest.restoreAllMocks();
+		}
+		expect(sent).toEqual(['T1', 'T2']);
+		expect(reads()).toBe(2);
+	});
+
+	it('a copy without a token field (saved before the field existed) lets the store decide', async () => {
+		const { request, store, sent } = executionRig({});
+		await request();
+		store.data = { accessToken: 'T2', accessTokenExpiresAt: future };
+		await request();
+		expect(sent).toEqual(['undefined', 'T2']);
+	});
+
+	it('a 401 on the copy’s token reads the store and adopts a sibling’s token', async () => {
+		const { request, store, sent } = executionRig({ accessToken: 'T1', accessTokenExpiresAt: future });
+		await request();
+		store.data.accessToken = 'T2';
+		await request((data) => {
+			if (data.accessToken === 'T1') throw unauthorised();
+		});
+		expect(sent).toEqual(['T1', 'T1', 'T2']);
+	});
+
+	it('a copy older than the bound is read again', async () => {
+		const { request, reads, store, sent } = executionRig({ accessToken: 'T1', accessTokenExpiresAt: future });
+		await request();
+		store.data.accessToken = 'T2';
+		const now = Date.now();
+		jest.spyOn(Date, 'now').mockReturnValue(now + EXECUTION_COPY_MAX_AGE_MS + 1);
+		try {
+			await request();
+		} finally {
+			jest.restoreAllMocks();
+		}
+		expect({ reads: reads(), sent }).toEqual({ reads: 2, sent: ['T1', 'T2'] });
+	});
+
+	it('another execution (another context) does not see this one’s copy', async () => {
+		const first = executionRig({ accessToken: 'T1', accessTokenExpiresAt: future });
+		await first.request();
+		const second = executionRig({ accessToken: 'T1', accessTokenExpiresAt: future });
+		await second.request();
+		expect([first.reads(), second.reads()]).toEqual([1, 1]);
 	});
 });

@@ -179,4 +179,6 @@ export const chatbot: Resource<InbentaConnection> = {
 	value: 'chatbot',
 	name: 'Chatbot',
 	operations: [answerOption, history, sendMessage, start, trackEvent],
+	// A conversation is a sequence: items without one share the execution's, and each message follows the last.
+	inOrder: true,
 };

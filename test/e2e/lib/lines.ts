@@ -1,9 +1,17 @@
 // The n8n lines (versions) the e2e tests run against. Single source of truth: scripts/n8n/lines.mjs,
 // queried through its CLI because ts-jest compiles these files to CommonJS, which cannot import ESM.
 import { execFileSync, spawnSync } from 'child_process';
+import { existsSync } from 'fs';
 import * as path from 'path';
 
-export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+/** The repository: the first folder up from here with a package.json (also when compiled to .bench/ by `npm run bench`). */
+function repoRoot(): string {
+  for (let dir = path.resolve(__dirname, '..', '..', '..'); ; dir = path.dirname(dir)) {
+    if (existsSync(path.join(dir, 'package.json')) || dir === path.dirname(dir)) return dir;
+  }
+}
+
+export const REPO_ROOT = repoRoot();
 const SCRIPTS = path.join(REPO_ROOT, 'scripts', 'n8n');
 
 export interface N8nLine {

@@ -22,6 +22,20 @@ it('a conversation of 5 messages across items keeps one session', async () => {
 	expectNoSecret(items);
 });
 
+it('with Concurrency 8 the conversation stays one session and its messages keep their order (Chatbot runs in order)', async () => {
+	sim.chatbot.clearLog();
+	const texts = ['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
+	const { items, error } = await run('apiSecret', { resource: 'chatbot', operation: 'sendMessage', message: '={{ $json.text }}', concurrency: 8 }, {
+		items: texts.map(message),
+	});
+	expect(error).toBeUndefined();
+	expect(sim.chatbot.requestsTo('POST', '/prod/chatbot/v1/conversation')).toHaveLength(1);
+	const messages = sim.chatbot.requestsTo('POST', '/prod/chatbot/v1/conversation/message');
+	expect(messages.map((request) => (request.body as { message?: string }).message)).toEqual(texts);
+	expect(new Set(json(items).map((item) => item.sessionToken)).size).toBe(1);
+	expect(items.map((item) => item.pairedItem)).toEqual(texts.map((_text, item) => ({ item })));
+});
+
 it('a session from a previous node is used as given, and a timed-out one is restarted once with a note', async () => {
 	const first = await run('apiSecret', { resource: 'chatbot', operation: 'startConversation' });
 	const session = String(first.items[0].json.sessionToken);
