@@ -617,6 +617,15 @@ export class CredentialRead {
 		copies.set(this.credentialType, { data, readAt: held?.readAt ?? Date.now() });
 	}
 
+	/**
+	 * Drops the execution's copy: a request that failed may have left it older than the store (a
+	 * sibling process exchanged the refresh token meanwhile; the provider's own recovery, such as Fatture
+	 * in Cloud adopting the stored refresh token, then sends again and must read the store).
+	 */
+	forget(): void {
+		if (this.shareInExecution) this.copies().delete(this.credentialType);
+	}
+
 	private copies(): Map<string, ExecutionCopy> {
 		let copies = executionCopies.get(this.ctx);
 		if (!copies) {
@@ -685,6 +694,24 @@ export async function withStoredToken<T>(
 	send: (options: IAdditionalCredentialOptions | undefined) => Promise<T>,
 	wait: (ms: number) => Promise<void> = sleep,
 	session: CredentialRead = new CredentialRead(ctx, credentialType),
+): Promise<T> {
+	try {
+		return await sendWithStoredToken(ctx, credentialType, base, fields, send, wait, session);
+	} catch (error) {
+		// Whatever failed, the next request of the execution reads the store, not this request's copy.
+		session.forget();
+		throw error;
+	}
+}
+
+async function sendWithStoredToken<T>(
+	ctx: StoredTokenContext,
+	credentialType: string,
+	base: IAdditionalCredentialOptions | undefined,
+	fields: StoredTokenFields | false | undefined,
+	send: (options: IAdditionalCredentialOptions | undefined) => Promise<T>,
+	wait: (ms: number) => Promise<void>,
+	session: CredentialRead,
 ): Promise<T> {
 	const reference: INodeCredentialsDetails | undefined = ctx.getNode().credentials?.[credentialType];
 	if (!reference?.id || base?.oauth2) return await send(base);

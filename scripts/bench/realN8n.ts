@@ -11,6 +11,11 @@ import { getLines } from '../../test/e2e/lib/lines';
 import { N8nInstance } from '../../test/e2e/lib/n8nInstance';
 import { packRealPackage } from '../../test/e2e/lib/realPackage';
 import { CheckfrontSimulator } from '../../test/simulators/checkfront';
+import { FattureInCloudSimulator } from '../../test/simulators/fattureincloud';
+import { FiskalySimulator } from '../../test/simulators/fiskaly';
+import type { RecordedRequest, SimulatorServer } from '../../test/simulators/framework';
+import { HubRiseSimulator } from '../../test/simulators/hubrise';
+import { InbentaSimulator } from '../../test/simulators/inbenta';
 import type { Row } from './harness';
 
 const N = Number(process.env.BENCH_A_N ?? 1000);
@@ -106,6 +111,188 @@ async function spans(n8n: N8nInstance, sim: CheckfrontSimulator, workflowId: str
 	return times.map(median);
 }
 
+/**
+ * (a) for the other four nodes: each node (Concurrency 1) against the HTTP Request node with the
+ * equivalent generic credential, on its own simulator. n8n has no generic credential that exchanges a
+ * key for a token, so the HTTP Request node gets a token obtained before the run (its best case: no
+ * token request at all; the node's single token request is not in the timed span either).
+ */
+interface Pair {
+	provider: string;
+	/** Items (HubRise: under its 500-a-minute window, which the node paces and a real HubRise enforces). */
+	count?: number;
+	/** What the node calls, and the HTTP Request node too. */
+	operation: string;
+	start(): Promise<void>;
+	stop(): Promise<void>;
+	server(): SimulatorServer;
+	isCall(request: RecordedRequest): boolean;
+	credentials(): Promise<object[]>;
+	ours(): BenchNode;
+	theirs(): BenchNode;
+}
+
+const headerAuth = (id: string, name: string, value: string) => ({ id, name: `bench ${id}`, type: 'httpHeaderAuth', data: { name, value } });
+
+function otherPairs(): Pair[] {
+	const fiskaly = new FiskalySimulator({ tssCount: 1 });
+	const fic = new FattureInCloudSimulator();
+	const hubrise = new HubRiseSimulator();
+	const inbenta = new InbentaSimulator();
+	const urls: Record<string, string> = {};
+	let inbentaKnowledge = '';
+	const tssId = () => String([...fiskaly.tss.keys()][0]);
+	const http = (name: string, credentialId: string, parameters: Record<string, unknown>, type = 'httpHeaderAuth'): BenchNode => ({
+		name,
+		type: 'n8n-nodes-base.httpRequest',
+		typeVersion: 4.2,
+		parameters: { authentication: 'genericCredentialType', genericAuthType: type, options: {}, ...parameters },
+		credentials: { [type]: { id: credentialId, name: `bench ${credentialId}` } },
+	});
+	const node = (name: string, type: string, credentialType: string, credentialId: string, parameters: Record<string, unknown>): BenchNode => ({
+		name,
+		type: `${PKG}.${type}`,
+		typeVersion: 1,
+		parameters: { ...parameters, concurrency: 1 },
+		credentials: { [credentialType]: { id: credentialId, name: `bench ${credentialId}` } },
+	});
+	return [
+		{
+			provider: 'fiskaly',
+			operation: 'TSS: Get (JWT from key + secret)',
+			start: async () => void (urls.fiskaly = await fiskaly.start()),
+			stop: async () => await fiskaly.stop(),
+			server: () => fiskaly.server,
+			isCall: (request) => request.method === 'GET' && request.path === `/api/v2/tss/${tssId()}`,
+			credentials: async () => {
+				const answer = await fetch(`${urls.fiskaly}/api/v2/auth`, {
+					method: 'POST',
+					headers: { 'Content-Type': 'application/json' },
+					body: JSON.stringify({ api_key: fiskaly.apiKey, api_secret: fiskaly.apiSecret }),
+				});
+				const token = String(((await answer.json()) as { access_token?: string }).access_token);
+				return [
+					{ id: 'benchFiskalyCred', name: 'bench benchFiskalyCred', type: 'fiskalyApi', data: { family: 'signDe', apiKey: fiskaly.apiKey, apiSecret: fiskaly.apiSecret, baseUrlOverride: urls.fiskaly } },
+					headerAuth('benchFiskalyHdr1', 'Authorization', `Bearer ${token}`),
+				];
+			},
+			ours: () => node('fiskaly node', 'fiskaly', 'fiskalyApi', 'benchFiskalyCred', { resource: 'tss', operation: 'get', tssId: tssId() }),
+			theirs: () => http('HTTP fiskaly', 'benchFiskalyHdr1', { url: `${urls.fiskaly}/api/v2/tss/${tssId()}` }),
+		},
+		{
+			provider: 'Fatture in Cloud',
+			operation: 'User: Get Info (manual token)',
+			start: async () => void (urls.fic = await fic.start()),
+			stop: async () => await fic.stop(),
+			server: () => fic.server,
+			isCall: (request) => request.method === 'GET' && request.path === '/user/info',
+			credentials: async () => {
+				const token = fic.issueManualToken(['entity.clients:r']);
+				return [
+					{ id: 'benchFicManualCd', name: 'bench benchFicManualCd', type: 'fattureInCloudApi', data: { baseUrlOverride: urls.fic, accessToken: token } },
+					headerAuth('benchFicHeader01', 'Authorization', `Bearer ${token}`),
+				];
+			},
+			ours: () => node('FiC node', 'fattureInCloud', 'fattureInCloudApi', 'benchFicManualCd', { authentication: 'fattureInCloudApi', resource: 'user', operation: 'getInfo' }),
+			theirs: () => http('HTTP FiC', 'benchFicHeader01', { url: `${urls.fic}/user/info` }),
+		},
+		{
+			provider: 'HubRise',
+			count: Math.min(N, 400),
+			operation: 'Location: Get (installed-app token, X-Access-Token)',
+			start: async () => void (urls.hubrise = await hubrise.start()),
+			stop: async () => await hubrise.stop(),
+			server: () => hubrise.server,
+			isCall: (request) => request.method === 'GET' && request.path === '/v1/location',
+			credentials: async () => {
+				const token = hubrise.connect('location[orders.read]').token;
+				return [
+					{
+						id: 'benchHubRiseApp1',
+						name: 'bench benchHubRiseApp1',
+						type: 'hubriseApi',
+						data: { clientId: hubrise.clientId, clientSecret: hubrise.clientSecret, baseUrlOverride: urls.hubrise, customScope: 'location[orders.read]', accessToken: token, connectionToken: '' },
+					},
+					headerAuth('benchHubRiseHdr1', 'X-Access-Token', token),
+				];
+			},
+			ours: () => node('HubRise node', 'hubRise', 'hubriseApi', 'benchHubRiseApp1', { authentication: 'hubriseApi', resource: 'location', operation: 'get' }),
+			theirs: () => http('HTTP HubRise', 'benchHubRiseHdr1', { url: `${urls.hubrise}/v1/location` }),
+		},
+		{
+			provider: 'Inbenta',
+			operation: 'Knowledge: Search (token from key + secret, discovered product URL)',
+			start: async () => {
+				await inbenta.start();
+				urls.inbenta = inbenta.auth.url;
+			},
+			stop: async () => await inbenta.stop(),
+			server: () => inbenta.knowledge,
+			isCall: (request) => request.method === 'POST' && request.path.endsWith('/v1/search'),
+			credentials: async () => {
+				const answer = await fetch(`${urls.inbenta}/v1/auth`, {
+					method: 'POST',
+					headers: { 'Content-Type': 'application/json', 'x-inbenta-key': inbenta.apiKey },
+					body: JSON.stringify({ secret: inbenta.apiSecret }),
+				});
+				const auth = (await answer.json()) as { accessToken: string; apis: Record<string, string> };
+				inbentaKnowledge = `${auth.apis.knowledge}/v1/search`;
+				return [
+					{ id: 'benchInbentaCred', name: 'bench benchInbentaCred', type: 'inbentaApi', data: { flow: 'apiSecret', apiKey: inbenta.apiKey, apiSecret: inbenta.apiSecret, baseUrlOverride: urls.inbenta } },
+					{
+						id: 'benchInbentaHdr1',
+						name: 'bench benchInbentaHdr1',
+						type: 'httpCustomAuth',
+						data: { json: JSON.stringify({ headers: { 'x-inbenta-key': inbenta.apiKey, Authorization: `Bearer ${auth.accessToken}` } }) },
+					},
+				];
+			},
+			ours: () => node('Inbenta node', 'inbenta', 'inbentaApi', 'benchInbentaCred', { resource: 'knowledge', operation: 'search', query: 'password', limit: 1 }),
+			theirs: () =>
+				http('HTTP Inbenta', 'benchInbentaHdr1', { method: 'POST', url: inbentaKnowledge, sendBody: true, specifyBody: 'json', jsonBody: '{"query":"password","length":1}' }, 'httpCustomAuth'),
+		},
+	];
+}
+
+/** (a) for fiskaly, Fatture in Cloud, HubRise and Inbenta: node vs HTTP Request node, ms per item. */
+async function otherNodes(n8n: N8nInstance, version: string, rounds: number): Promise<Row[]> {
+	const rows: Row[] = [];
+	for (const pair of otherPairs()) {
+		await pair.start();
+		try {
+			await n8n.importCredentials(await pair.credentials());
+			const id = `benchPair${pair.provider.replace(/[^A-Za-z]/g, '').slice(0, 7)}`.padEnd(16, '0');
+			const n = pair.count ?? N;
+			await n8n.importWorkflow(chain(id, n, [pair.ours(), pair.theirs()]));
+			const times: number[][] = [[], []];
+			for (let round = 0; round < rounds; round++) {
+				pair.server().clearLog();
+				const raw = await n8n.executeRaw(id, 600_000);
+				const calls = pair.server().requests.filter(pair.isCall);
+				if (raw.cli.code !== 0 || calls.length !== 2 * n) {
+					throw new Error(`n8n ${version}, ${pair.provider}: exit ${raw.cli.code}, ${calls.length} requests of ${2 * n}; ${JSON.stringify(raw.run?.data?.resultData?.error ?? raw.cli.stderr.slice(-400))}`);
+				}
+				[0, 1].forEach((index) => {
+					const group = calls.slice(index * n, (index + 1) * n);
+					times[index].push((group[n - 1].at - group[0].at) / (n - 1));
+				});
+			}
+			const [ours, theirs] = times.map(median);
+			rows.push({
+				section: 'a',
+				measure: `n8n ${version}: ${pair.count ?? N} calls, ms per item: ${pair.provider} node (${pair.operation}, Concurrency 1) vs HTTP Request node (generic credential with a token obtained before)`,
+				ours: `${fmt(ours)} ms`,
+				theirs: `${fmt(theirs)} ms`,
+				ratio: `${fmt(ours / theirs)}x`,
+				target: '<= 1.0x',
+			});
+		} finally {
+			await pair.stop();
+		}
+	}
+	return rows;
+}
+
 export async function perItem(): Promise<Row[]> {
 	const tarball = await packRealPackage();
 	const rows: Row[] = [];
@@ -145,6 +332,7 @@ export async function perItem(): Promise<Row[]> {
 					ratio: `${fmt(ours8 / theirs)}x`,
 					target: '-',
 				});
+				if (process.env.BENCH_A_ALL !== '0') rows.push(...(await otherNodes(n8n, line.version, rounds)));
 				sim.server.latencyMs = LATENCY_MS;
 				try {
 					const [node8, batched, allAtOnce] = (

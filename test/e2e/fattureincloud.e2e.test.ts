@@ -207,7 +207,12 @@ describe.each(selectedLines().map((l) => [`${l.id} (n8n ${l.version})`, l] as co
     const wf = created.json.data;
     const activated = await timed('trigger: activate', () => rest.request('POST', `/rest/workflows/${wf.id}/activate`, { versionId: wf.versionId }));
     expect({ status: activated.status, text: activated.text.slice(0, 300) }).toEqual({ status: 200, text: expect.any(String) });
-    const sub = await timed('trigger: wait for the subscription', () => pollUntil('the trigger to subscribe', async () => sim.webhooks.of(12345)[0], 30_000));
+    // The subscription is stored before the simulator's verification GET is answered: wait for both.
+    const verifiedSubscription = () => {
+      const found = sim.webhooks.of(12345)[0];
+      return found && sim.webhooks.deliveries.some((delivery) => delivery.kind === 'verification' && delivery.subscriptionId === found.id) ? found : undefined;
+    };
+    const sub = await timed('trigger: wait for the subscription', () => pollUntil('the trigger to subscribe', async () => verifiedSubscription(), 30_000));
     const sink = `${server!.baseUrl}/webhook/e2e-fic-hook/webhook`;
     expect(sub).toMatchObject({ sink, types: [INVOICE_CREATE], verificationMethod: 'header' });
     // The verification GET went to n8n's production URL while the subscription was created and was answered.

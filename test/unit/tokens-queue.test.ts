@@ -306,6 +306,20 @@ describe('withStoredToken with the execution’s copy of the credential', () => 
 		expect(sent).toEqual(['T1', 'T1', 'T2']);
 	});
 
+	it('a failed request drops the copy: the next request of the execution reads the store (Fatture in Cloud re-sends after adopting a sibling’s refresh token)', async () => {
+		const { request, store, sent, reads } = executionRig({ accessToken: 'T1', accessTokenExpiresAt: future });
+		await request();
+		await expect(
+			request(() => {
+				throw Object.assign(new Error('invalid_grant'), { response: { status: 400, headers: {}, data: {} } });
+			}),
+		).rejects.toThrow('invalid_grant');
+		store.data.accessToken = 'T2'; // a sibling's renewal, stored after the failure
+		await request();
+		expect(sent).toEqual(['T1', 'T1', 'T2']);
+		expect(reads()).toBe(2);
+	});
+
 	it('a copy older than the bound is read again', async () => {
 		const { request, reads, store, sent } = executionRig({ accessToken: 'T1', accessTokenExpiresAt: future });
 		await request();
