@@ -695,12 +695,14 @@ export async function withStoredToken<T>(
 	wait: (ms: number) => Promise<void> = sleep,
 	session: CredentialRead = new CredentialRead(ctx, credentialType),
 ): Promise<T> {
+	let sent = false;
 	try {
-		return await sendWithStoredToken(ctx, credentialType, base, fields, send, wait, session);
-	} catch (error) {
+		const result = await sendWithStoredToken(ctx, credentialType, base, fields, send, wait, session);
+		sent = true;
+		return result;
+	} finally {
 		// Whatever failed, the next request of the execution reads the store, not this request's copy.
-		session.forget();
-		throw error;
+		if (!sent) session.forget();
 	}
 }
 
