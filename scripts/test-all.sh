@@ -20,7 +20,9 @@ npm run build
 npm run lint
 npm run typecheck
 stamp "build, lint, typecheck"
-npx jest
+# Two workers on two cores: jest's default (cores - 1) runs the files one after the other, and most
+# of the suite waits on timers and loopback servers (retry waits, deadlines, stalls), not on the CPU.
+npx jest --maxWorkers=2
 stamp "unit + integration"
 
 for job in "$line1:n8n-install-1" "$line2:n8n-install-2" "$apt:apt"; do
