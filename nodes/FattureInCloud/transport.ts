@@ -112,6 +112,9 @@ function tokenPlan(credentialType: FicCredentialType, startedWith: ReturnType<ty
 			// (as read then): one that ended during this execution is reported (deviceAuthenticate), not restarted per item.
 			return status === 'pending' || startedWith !== undefined ? { ...stored, [fields.field ?? 'accessToken']: '' } : { ...stored };
 		},
+		// Refresh tokens are single-use: a refused one may have just been exchanged by a sibling process (queue
+		// mode, a cold start on two workers), whose new pair is on its way to the store: waited for and adopted.
+		grantUsedElsewhere: (exchange) => REFRESH_REFUSED.test(exchange.message),
 	};
 }
 

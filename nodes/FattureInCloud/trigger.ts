@@ -275,7 +275,7 @@ export function challengeOf(ctx: IWebhookFunctions): string | undefined {
 
 /** Remembers the event id; false when it was already delivered (at-least-once delivery). */
 export function firstTime(ctx: IWebhookFunctions, id: string): boolean {
-	return firstDelivery(stateOf(ctx), 'deliveredIds', id, 500);
+	return firstDelivery(stateOf(ctx), 'deliveredIds', id, 500, `${ctx.getWorkflow().id ?? ''}/${ctx.getNode().name}`);
 }
 
 /** The GET operation that reads one changed record of an event type, or undefined (welcome, unknown). */

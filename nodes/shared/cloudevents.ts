@@ -83,13 +83,20 @@ export function parseCloudEvent(headers: Headers, rawBody: Buffer | string | und
 	return { ok: true, event: { mode, id, type, source: text('source') ?? '', specversion, subject: text('subject'), time: text('time'), data, extensions } };
 }
 
+/** Ids delivered to this process, per trigger (`scope`): static data is saved only after the execution. */
+const deliveredHere = new Map<string, string[]>();
+
 /**
  * True the first time `id` is seen; remembers it in `store[key]` (a workflow's static data, saved by
- * n8n after the webhook call), keeping the newest `limit` ids.
+ * n8n after the execution: what survives a restart and reaches other processes) and, with a `scope`
+ * (workflow + node), in this process at once, so a repeat that arrives before the first delivery's
+ * execution saved its static data is still recognised. Keeps the newest `limit` ids in each.
  */
-export function firstDelivery(store: IDataObject, key: string, id: string, limit = 500): boolean {
+export function firstDelivery(store: IDataObject, key: string, id: string, limit = 500, scope?: string): boolean {
 	const seen = Array.isArray(store[key]) ? (store[key] as string[]) : [];
-	if (seen.includes(id)) return false;
+	const here = scope === undefined ? [] : (deliveredHere.get(scope) ?? []);
+	if (seen.includes(id) || here.includes(id)) return false;
 	store[key] = [...seen, id].slice(-limit);
+	if (scope !== undefined) deliveredHere.set(scope, [...here, id].slice(-limit));
 	return true;
 }

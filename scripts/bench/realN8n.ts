@@ -286,6 +286,9 @@ async function otherNodes(n8n: N8nInstance, version: string, rounds: number): Pr
 				ratio: `${fmt(ours / theirs)}x`,
 				target: '<= 1.0x',
 			});
+		} catch (error) {
+			// One provider's setup failing does not lose the rest of the table.
+			rows.push({ section: 'a', measure: `n8n ${version}: ${pair.provider} node: not measured (${(error as Error).message.slice(0, 300)})`, ours: '-', theirs: '-', ratio: '-', target: '<= 1.0x' });
 		} finally {
 			await pair.stop();
 		}

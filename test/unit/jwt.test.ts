@@ -144,6 +144,15 @@ describe('firstDelivery', () => {
 		// 'a' was forgotten (bounded memory).
 		expect(firstDelivery(store, 'seen', 'a', 3)).toBe(true);
 	});
+
+	it('with a scope, a repeat is recognised before the static data of the first delivery is saved', () => {
+		// n8n hands each webhook call the static data as last saved: the first delivery's write is not in it yet.
+		expect(firstDelivery({}, 'seen', 'ev-1', 3, 'wf1/Trigger')).toBe(true);
+		expect(firstDelivery({}, 'seen', 'ev-1', 3, 'wf1/Trigger')).toBe(false);
+		// Another trigger (another workflow or node) has its own memory; without a scope only the store counts.
+		expect(firstDelivery({}, 'seen', 'ev-1', 3, 'wf2/Trigger')).toBe(true);
+		expect(firstDelivery({}, 'seen', 'ev-1', 3)).toBe(true);
+	});
 });
 
 describe('Fatture in Cloud event types', () => {
