@@ -94,18 +94,18 @@ const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floo
  * the simulator's log (the nodes run one after the other, so the requests come in groups of `count`).
  * Timed from the log: the run n8n prints is megabytes here, and 1.x interleaves log lines with it.
  */
-async function spans(n8n: N8nInstance, sim: CheckfrontSimulator, workflowId: string, names: string[], count: number, rounds: number, version: string) {
-	const times: number[][] = names.map(() => []);
+async function spans(n8n: N8nInstance, server: SimulatorServer, isCall: (request: RecordedRequest) => boolean, workflowId: string, groups: number, count: number, rounds: number, what: string) {
+	const times: number[][] = Array.from({ length: groups }, () => []);
 	for (let round = 0; round < rounds; round++) {
-		sim.server.clearLog();
+		server.clearLog();
 		const raw = await n8n.executeRaw(workflowId, 600_000);
-		const pings = sim.server.requestsTo('GET', '/api/3.0/ping');
-		if (raw.cli.code !== 0 || pings.length !== names.length * count) {
-			throw new Error(`n8n ${version}: exit ${raw.cli.code}, ${pings.length} requests of ${names.length * count}`);
+		const calls = server.requests.filter(isCall);
+		if (raw.cli.code !== 0 || calls.length !== groups * count) {
+			throw new Error(`${what}: exit ${raw.cli.code}, ${calls.length} requests of ${groups * count}; ${JSON.stringify(raw.run?.data?.resultData?.error ?? raw.cli.stderr.slice(-400))}`);
 		}
-		names.forEach((_name, index) => {
-			const group = pings.slice(index * count, (index + 1) * count);
-			times[index].push(group[count - 1].at - group[0].at);
+		times.forEach((groupTimes, index) => {
+			const group = calls.slice(index * count, (index + 1) * count);
+			groupTimes.push(group[count - 1].at - group[0].at);
 		});
 	}
 	return times.map(median);
@@ -264,20 +264,7 @@ async function otherNodes(n8n: N8nInstance, version: string, rounds: number): Pr
 			const id = `benchPair${pair.provider.replace(/[^A-Za-z]/g, '').slice(0, 7)}`.padEnd(16, '0');
 			const n = pair.count ?? N;
 			await n8n.importWorkflow(chain(id, n, [pair.ours(), pair.theirs()]));
-			const times: number[][] = [[], []];
-			for (let round = 0; round < rounds; round++) {
-				pair.server().clearLog();
-				const raw = await n8n.executeRaw(id, 600_000);
-				const calls = pair.server().requests.filter(pair.isCall);
-				if (raw.cli.code !== 0 || calls.length !== 2 * n) {
-					throw new Error(`n8n ${version}, ${pair.provider}: exit ${raw.cli.code}, ${calls.length} requests of ${2 * n}; ${JSON.stringify(raw.run?.data?.resultData?.error ?? raw.cli.stderr.slice(-400))}`);
-				}
-				[0, 1].forEach((index) => {
-					const group = calls.slice(index * n, (index + 1) * n);
-					times[index].push((group[n - 1].at - group[0].at) / (n - 1));
-				});
-			}
-			const [ours, theirs] = times.map(median);
+			const [ours, theirs] = (await spans(n8n, pair.server(), pair.isCall, id, 2, n, rounds, `n8n ${version}, ${pair.provider}`)).map((span) => span / (n - 1));
 			rows.push({
 				section: 'a',
 				measure: `n8n ${version}: ${pair.count ?? N} calls, ms per item: ${pair.provider} node (${pair.operation}, Concurrency 1) vs HTTP Request node (generic credential with a token obtained before)`,
@@ -295,6 +282,8 @@ async function otherNodes(n8n: N8nInstance, version: string, rounds: number): Pr
 	}
 	return rows;
 }
+
+const isPing = (request: RecordedRequest) => request.method === 'GET' && request.path === '/api/3.0/ping';
 
 export async function perItem(): Promise<Row[]> {
 	const tarball = await packRealPackage();
@@ -316,7 +305,7 @@ export async function perItem(): Promise<Row[]> {
 				await n8n.importWorkflow(perItemWorkflow(url));
 				await n8n.importWorkflow(batchingWorkflow(url));
 				const rounds = Number(process.env.BENCH_A_ROUNDS ?? 3);
-				const [ours, theirs, ours8] = (await spans(n8n, sim, 'benchPerItem0001', ['Checkfront', 'HTTP Request', 'Checkfront x8'], N, rounds, line.version)).map(
+				const [ours, theirs, ours8] = (await spans(n8n, sim.server, isPing, 'benchPerItem0001', 3, N, rounds, `n8n ${line.version}`)).map(
 					(span) => span / (N - 1),
 				);
 				rows.push({
@@ -339,7 +328,7 @@ export async function perItem(): Promise<Row[]> {
 				sim.server.latencyMs = LATENCY_MS;
 				try {
 					const [node8, batched, allAtOnce] = (
-						await spans(n8n, sim, 'benchBatching0001', ['Checkfront x8', 'HTTP batch', 'HTTP all'], N_B, rounds, line.version)
+						await spans(n8n, sim.server, isPing, 'benchBatching0001', 3, N_B, rounds, `n8n ${line.version}`)
 					).map((span) => ((N_B - 1) / span) * 1000);
 					rows.push({
 						section: 'b',
